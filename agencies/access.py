@@ -1,0 +1,88 @@
+"""The access layer: the one place that decides which agencies, and so which objects, a user may reach.
+
+Views never check permissions ad hoc. They ask for a queryset (``agencies_for_user``, ``restrict``) or for
+one object through a lookup helper that answers 404 when the object is another agency's
+(``agency_for_user`` here; ``plan_for_user``, ``milestone_for_user`` … in ``rollout.access``).
+
+Object-level permissions are django-guardian's, on Agency:
+- ``agencies.view_agency``: an agency's own users (officer, head) see it;
+- ``agencies.manage_rollout``: its ISO officers change its committee, plan and milestones;
+- ``agencies.approve_as_head``: its head approves the plan before submission.
+Members of the provincial steering committee and DOST coordinators see every agency and review plans;
+viewers (e.g. Home Affairs, Finance) read every agency and change nothing.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from django.db.models import QuerySet
+from django.http import Http404
+from guardian.shortcuts import get_objects_for_user
+
+from agencies.models import COMMITTEE_GROUP, DOST_GROUP, Agency, UserRole
+
+
+class Access(str, Enum):
+    VIEW = "agencies.view_agency"
+    MANAGE = "agencies.manage_rollout"
+    APPROVE_AS_HEAD = "agencies.approve_as_head"
+
+
+def _group_names(user) -> set[str]:
+    # Cached on the user object: one query per request, however many checks a page makes.
+    if not hasattr(user, "_iso_group_names"):
+        user._iso_group_names = set(user.groups.values_list("name", flat=True)) if user.is_authenticated else set()
+    return user._iso_group_names
+
+
+def is_committee(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or COMMITTEE_GROUP in _group_names(user))
+
+
+def is_dost(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or DOST_GROUP in _group_names(user))
+
+
+def is_reviewer(user) -> bool:
+    """May approve or return plans and urge agencies: the provincial committee and DOST."""
+    return is_committee(user) or is_dost(user)
+
+
+def sees_all_agencies(user) -> bool:
+    return is_reviewer(user) or (user.is_authenticated and user.role == UserRole.VIEWER)
+
+
+def agencies_for_user(user, access: Access = Access.VIEW) -> QuerySet[Agency]:
+    """Agencies the user may see (VIEW) or act on (MANAGE, APPROVE_AS_HEAD)."""
+    if not user.is_authenticated:
+        return Agency.objects.none()
+    if access is Access.VIEW and sees_all_agencies(user):
+        return Agency.objects.all()
+    if user.is_superuser:
+        return Agency.objects.all()
+    return get_objects_for_user(
+        user, access.value, klass=Agency, accept_global_perms=False, with_superuser=False
+    )
+
+
+def restrict(queryset: QuerySet, user, access: Access = Access.VIEW, *, agency_field: str = "agency") -> QuerySet:
+    """Limit any queryset of agency-owned objects to what the user may reach."""
+    if access is Access.VIEW and sees_all_agencies(user) or user.is_superuser:
+        return queryset if user.is_authenticated else queryset.none()
+    return queryset.filter(**{f"{agency_field}__in": agencies_for_user(user, access)})
+
+
+def agency_for_user(user, code: str, access: Access = Access.VIEW) -> Agency:
+    """The agency with this code if the user may reach it; otherwise 404, as if it did not exist."""
+    try:
+        return agencies_for_user(user, access).get(code=code)
+    except Agency.DoesNotExist:
+        raise Http404("No such agency") from None
+
+
+def can(user, agency: Agency, access: Access) -> bool:
+    """For templates and menus: may this user act on this agency? (Views use the lookups above.)"""
+    if access is Access.VIEW and sees_all_agencies(user):
+        return True
+    return user.is_authenticated and (user.is_superuser or user.has_perm(access.value, agency))

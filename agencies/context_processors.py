@@ -1,0 +1,13 @@
+from agencies.access import is_committee, is_dost, is_reviewer, sees_all_agencies
+
+
+def portal(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "user_is_committee": is_committee(user),
+        "user_is_dost": is_dost(user),
+        "user_is_reviewer": is_reviewer(user),
+        "user_sees_all": sees_all_agencies(user),
+    }

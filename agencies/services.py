@@ -1,0 +1,39 @@
+"""Actions on agencies and their committees; each is one short, atomic function."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from guardian.shortcuts import assign_perm, get_perms, remove_perm
+
+from agencies.access import Access
+from agencies.models import COMMITTEE_GROUP, DOST_GROUP, Agency, User, UserRole
+
+PERMISSIONS_OF_ROLE: dict[str, set[str]] = {
+    UserRole.ISO_OFFICER: {Access.VIEW.value, Access.MANAGE.value},
+    UserRole.AGENCY_HEAD: {Access.VIEW.value, Access.APPROVE_AS_HEAD.value},
+    UserRole.VIEWER: {Access.VIEW.value},
+}
+_ALL_AGENCY_PERMISSIONS = {access.value for access in Access}
+
+
+@transaction.atomic
+def sync_agency_permissions(user: User) -> None:
+    """Grant exactly the role's permissions on the user's own agency, and none on any other."""
+    wanted = PERMISSIONS_OF_ROLE.get(user.role, set()) if user.agency_id else set()
+    for agency in Agency.objects.filter(agencyuserobjectpermission__user=user).distinct():
+        held = {f"agencies.{codename}" for codename in get_perms(user, agency)} & _ALL_AGENCY_PERMISSIONS
+        keep = wanted if agency.pk == user.agency_id else set()
+        for perm in held - keep:
+            remove_perm(perm, user, agency)
+    if user.agency_id:
+        for perm in wanted:
+            assign_perm(perm, user, user.agency)
+    if hasattr(user, "_iso_group_names"):
+        del user._iso_group_names
+
+
+def ensure_role_groups() -> tuple[Group, Group]:
+    committee, _ = Group.objects.get_or_create(name=COMMITTEE_GROUP)
+    dost, _ = Group.objects.get_or_create(name=DOST_GROUP)
+    return committee, dost

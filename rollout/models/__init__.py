@@ -1,0 +1,36 @@
+from rollout.models.plan import (
+    OPEN_MILESTONE_STATUSES,
+    Certificate,
+    Declaration,
+    Evidence,
+    ImplementationPlan,
+    Milestone,
+    MilestoneStatus,
+    MilestoneStatusChange,
+    PlanStatus,
+    PlanTransition,
+    private_storage,
+)
+from rollout.models.programme import IsoEdition, Programme, Regime, StageTemplate
+from rollout.models.registry import CertificationBody, Consultant, Engagement
+
+__all__ = [
+    "OPEN_MILESTONE_STATUSES",
+    "Certificate",
+    "CertificationBody",
+    "Consultant",
+    "Declaration",
+    "Engagement",
+    "Evidence",
+    "ImplementationPlan",
+    "IsoEdition",
+    "Milestone",
+    "MilestoneStatus",
+    "MilestoneStatusChange",
+    "PlanStatus",
+    "PlanTransition",
+    "Programme",
+    "Regime",
+    "StageTemplate",
+    "private_storage",
+]
