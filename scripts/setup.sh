@@ -9,6 +9,7 @@ mode="${1:-run}"
 packages=(python3-venv gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-dejavu-core)
 if [ "$mode" = "dev" ]; then
   packages+=(chromium poppler-utils default-jre-headless)
+  command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 missing=()
 for pkg in "${packages[@]}"; do
