@@ -13,6 +13,7 @@ from rollout.models.plan import (
 )
 from rollout.models.programme import IsoEdition, Programme, Regime, StageTemplate
 from rollout.models.registry import CertificationBody, Consultant, Engagement
+from rollout.models.urging import UrgeRecord
 
 __all__ = [
     "OPEN_MILESTONE_STATUSES",
@@ -32,5 +33,6 @@ __all__ = [
     "Programme",
     "Regime",
     "StageTemplate",
+    "UrgeRecord",
     "private_storage",
 ]
