@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from rollout import views_urging
 
 app_name = "rollout"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("urge/<slug:code>/", views_urging.urge, name="urge"),
+]
