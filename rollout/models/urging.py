@@ -11,9 +11,15 @@ from django.utils.translation import gettext_lazy as _
 class UrgeRecord(models.Model):
     """One urging letter: who sent it, when, what it said and to whom it went."""
 
-    agency = models.ForeignKey("agencies.Agency", verbose_name=_("agency"), on_delete=models.CASCADE, related_name="urges")
-    programme = models.ForeignKey("rollout.Programme", verbose_name=_("programme"), on_delete=models.CASCADE, related_name="urges")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("agency"), on_delete=models.CASCADE, related_name="urges"
+    )
+    programme = models.ForeignKey(
+        "rollout.Programme", verbose_name=_("programme"), on_delete=models.CASCADE, related_name="urges"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(_("sent at"), default=timezone.now)
     message = models.TextField(_("message"))
     recipients = models.JSONField(_("recipients"), default=list, help_text=_("E-mail addresses the letter went to."))
@@ -25,4 +31,6 @@ class UrgeRecord(models.Model):
         indexes = [models.Index(fields=["agency", "programme", "-at"], name="urge_agency_programme_idx")]
 
     def __str__(self) -> str:
-        return str(_("Urging of %(agency)s on %(date)s") % {"agency": self.agency, "date": self.at.strftime("%d/%m/%Y")})
+        return str(
+            _("Urging of %(agency)s on %(date)s") % {"agency": self.agency, "date": self.at.strftime("%d/%m/%Y")}
+        )
