@@ -1,0 +1,170 @@
+"""Urging (đôn đốc): the committee or DOST writes to a late agency; its officers and head get the letter now."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from rollout.models import ImplementationPlan, Milestone, MilestoneStatus, Programme, UrgeRecord
+from rollout.urging import urge_agency
+
+pytestmark = pytest.mark.django_db
+NOW = dt.datetime(2009, 3, 2, 9, 30, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def frozen_time():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def programme(db) -> Programme:
+    return Programme.objects.create(
+        name="Đề án ISO 2007–2010", legal_basis="Chỉ thị ngày 18/04/2007", iso_edition="2000",
+        start_date=dt.date(2007, 4, 18), target_date=dt.date(2010, 6, 30), is_current=True,
+    )
+
+
+@pytest.fixture
+def late_plan(agency_a, programme) -> ImplementationPlan:
+    plan = ImplementationPlan.objects.create(agency=agency_a, programme=programme, start_date=dt.date(2007, 9, 1))
+    Milestone.objects.create(
+        plan=plan, number=1, name="Thành lập Ban chỉ đạo ISO", due_date=dt.date(2007, 10, 1),
+        status=MilestoneStatus.DONE, completed_on=dt.date(2007, 9, 20),
+    )
+    Milestone.objects.create(plan=plan, number=2, name="Đào tạo nhận thức", due_date=dt.date(2008, 6, 30))
+    Milestone.objects.create(plan=plan, number=3, name="Xây dựng tài liệu", due_date=dt.date(2009, 12, 31))
+    return plan
+
+
+def urge_url(agency) -> str:
+    return reverse("rollout:urge", kwargs={"code": agency.code})
+
+
+def test_committee_member_urges_an_agency_and_its_officer_and_head_get_the_letter_at_once(
+    login, committee_user, officer_a, head_a, late_plan, agency_a, django_capture_on_commit_callbacks
+):
+    committee_user.first_name, committee_user.last_name = "Cường", "Lê Văn"
+    committee_user.save()
+    client = login(committee_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(urge_url(agency_a), {
+            "programme": late_plan.programme_id, "message": "Đề nghị hoàn thành đào tạo nhận thức trước 31/03/2009.",
+        })
+
+    assert response.status_code == 302
+    assert response.url == agency_a.get_absolute_url()
+    assert len(mail.outbox) == 1
+    letter = mail.outbox[0]
+    assert sorted(letter.to) == sorted([officer_a.email, head_a.email])
+    assert "Đôn đốc" in letter.subject and agency_a.name in letter.subject
+    assert "Đề nghị hoàn thành đào tạo nhận thức trước 31/03/2009." in letter.body
+    assert "Kính gửi: Giám đốc Nguyễn Văn An, Sở Khoa học và Công nghệ" in letter.body
+    # Only the milestone due before today and not done is listed as overdue.
+    assert "2. Đào tạo nhận thức (hạn 30/06/2008)" in letter.body
+    assert "Xây dựng tài liệu" not in letter.body
+    assert "Thành lập Ban chỉ đạo ISO" not in letter.body
+    assert "Người gửi: Cường Lê Văn" in letter.body
+    assert f"http://127.0.0.1:8000{agency_a.get_absolute_url()}" in letter.body
+
+    record = UrgeRecord.objects.get()
+    assert (record.agency, record.programme, record.by) == (agency_a, late_plan.programme, committee_user)
+    assert record.at == NOW
+    assert sorted(record.recipients) == sorted([officer_a.email, head_a.email])
+
+
+def test_the_urging_is_shown_with_who_and_when(login, dost_user, officer_a, programme, agency_a):
+    urge_agency(agency_a, programme, by=dost_user, message="Nộp kế hoạch triển khai.")
+    response = login(dost_user).get(urge_url(agency_a), HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "02/03/2009 16:30" in page  # 09:30 UTC shown in Hà Nội time
+    assert "by dost" in page
+    assert "Nộp kế hoạch triển khai." in page
+
+
+def test_dost_coordinator_may_urge(dost_user, officer_a, programme, agency_a, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        urge_agency(agency_a, programme, by=dost_user, message="Khẩn trương đánh giá nội bộ.")
+    assert [letter.to for letter in mail.outbox] == [[officer_a.email]]
+
+
+def test_the_agency_mailbox_is_written_to_as_well_each_address_once(
+    committee_user, officer_a, programme, agency_a, django_capture_on_commit_callbacks
+):
+    agency_a.email = officer_a.email.upper()
+    agency_a.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        record = urge_agency(agency_a, programme, by=committee_user, message="Báo cáo tiến độ.")
+    assert record.recipients == [officer_a.email]
+
+
+def test_no_letter_leaves_before_the_record_is_committed(
+    committee_user, officer_a, programme, agency_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        urge_agency(agency_a, programme, by=committee_user, message="Báo cáo tiến độ.")
+    assert len(callbacks) == 1
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("who", ["officer_a", "head_a", "viewer"])
+def test_agency_users_and_viewers_may_not_urge(request, who, login, programme, agency_a, officer_a):
+    user = request.getfixturevalue(who)
+    response = login(user).post(urge_url(agency_a), {"programme": programme.pk, "message": "Tự đôn đốc"})
+    assert response.status_code == 403
+    assert not UrgeRecord.objects.exists()
+    assert mail.outbox == []
+    with pytest.raises(PermissionDenied):
+        urge_agency(agency_a, programme, by=user, message="Tự đôn đốc")
+
+
+def test_officer_of_another_agency_gets_404(login, officer_b, programme, agency_a):
+    response = login(officer_b).get(urge_url(agency_a))
+    assert response.status_code == 404
+
+
+def test_anonymous_visitor_is_sent_to_log_in(client, agency_a):
+    response = client.get(urge_url(agency_a))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_an_empty_message_shows_an_error_and_sends_nothing(
+    login, committee_user, officer_a, programme, agency_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(committee_user).post(
+            urge_url(agency_a), {"programme": programme.pk, "message": "   "}, HTTP_ACCEPT_LANGUAGE="en"
+        )
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert not UrgeRecord.objects.exists()
+    assert mail.outbox == []
+
+
+def test_an_agency_with_no_one_to_write_to_keeps_the_typed_message(
+    login, committee_user, programme, agency_b, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(committee_user).post(
+            urge_url(agency_b), {"programme": programme.pk, "message": "Nộp kế hoạch ngay."}, HTTP_ACCEPT_LANGUAGE="en"
+        )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "has no ISO officer, head or mailbox" in page
+    assert "Nộp kế hoạch ngay." in page
+    assert not UrgeRecord.objects.exists()
+    assert mail.outbox == []
+
+
+def test_an_unknown_programme_is_refused(login, committee_user, officer_a, programme, agency_a):
+    response = login(committee_user).post(urge_url(agency_a), {"programme": "999999", "message": "Báo cáo."})
+    assert response.status_code == 200
+    assert not UrgeRecord.objects.exists()
