@@ -1,0 +1,435 @@
+"""State changes of implementation plans, milestones, evidence, certificates and declarations.
+
+Each action is one short function under ``transaction.atomic`` that checks the acting user's role (through
+``agencies.access``) and the object's state, then records who did what and when (``PlanTransition``,
+``MilestoneStatusChange`` and the simple_history rows, see ``rollout.history``). An invalid action raises
+``TransitionError`` (a ``ValidationError`` with a translated message) and changes nothing; a save based on a
+stale copy raises ``ConcurrentEditError``.
+
+Optimistic locking: plans, milestones, certificates and declarations carry ``version``. An action first
+claims the row with ``UPDATE … SET version = version + 1 WHERE id = … AND version = <expected>``; when no row
+matches, someone else saved in between and nothing is written. The claim also holds the row lock until
+commit, so two concurrent saves cannot both pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agencies.access import Access, can, is_dost, is_reviewer
+from agencies.models import UserRole
+from rollout.history import FieldChange, changes_since, last_change
+from rollout.models import (
+    Certificate,
+    CertificationBody,
+    Declaration,
+    Evidence,
+    ImplementationPlan,
+    Milestone,
+    MilestoneStatus,
+    MilestoneStatusChange,
+    PlanStatus,
+    PlanTransition,
+    Regime,
+)
+from rollout.validators import clean_file_name, validate_evidence_file
+
+EDITABLE_PLAN_STATUSES = (PlanStatus.DRAFT, PlanStatus.RETURNED)
+RUNNING_PLAN_STATUSES = (PlanStatus.APPROVED, PlanStatus.IN_PROGRESS, PlanStatus.COMPLETED)
+
+
+class TransitionError(ValidationError):
+    """The action is not allowed: wrong role, or the object is not in a state that permits it."""
+
+
+class ConcurrentEditError(Exception):
+    """Someone else saved the object after the user loaded it; nothing was written.
+
+    ``changes`` lists what they changed (field, old → new); ``current_version`` is what a new form must carry.
+    """
+
+    def __init__(self, obj, expected_version: int, changes: list[FieldChange]):
+        self.obj = obj
+        self.expected_version = expected_version
+        self.current_version = obj.version
+        self.changes = changes
+        record = last_change(obj)
+        self.changed_by = getattr(record, "history_user", None)
+        self.changed_at = getattr(record, "history_date", None)
+        super().__init__(str(self.message))
+
+    @property
+    def message(self) -> str:
+        return str(_("Someone else changed this %(object)s after you opened it. Nothing was saved. "
+                     "Check their changes below, then save again if you still want yours.") % {
+            "object": type(self.obj)._meta.verbose_name,
+        })
+
+
+# --- small shared steps -------------------------------------------------------------------------------------
+
+def _refuse(message, **params):
+    raise TransitionError(str(message % params) if params else str(message), code="invalid_transition")
+
+
+def _require(user, agency, access: Access, message) -> None:
+    if not can(user, agency, access):
+        _refuse(message)
+
+
+def _claim(obj, expected_version: int | None):
+    """Raise the stored version by one if it is still ``expected_version``; answer a fresh copy read under the lock.
+
+    The caller's instance is left alone, so a refused action leaves it as it was; ``_sync`` copies the result
+    back once the action has succeeded.
+    """
+    expected = obj.version if expected_version is None else int(expected_version)
+    model = type(obj)
+    claimed = model.objects.filter(pk=obj.pk, version=expected).update(version=F("version") + 1)
+    fresh = model.objects.get(pk=obj.pk)
+    if claimed != 1:
+        raise ConcurrentEditError(fresh, expected, changes_since(fresh, expected))
+    return fresh
+
+
+def _claim_current(obj):
+    """Claim a row that a service changes as a consequence of the user's action, whatever its version."""
+    model = type(obj)
+    model.objects.filter(pk=obj.pk).update(version=F("version") + 1)
+    return model.objects.get(pk=obj.pk)
+
+
+def _sync(original, fresh) -> None:
+    for model_field in type(original)._meta.concrete_fields:
+        setattr(original, model_field.attname, getattr(fresh, model_field.attname))
+
+
+def _save(obj, by) -> None:
+    obj._history_user = by
+    obj.save()
+
+
+def _move(plan: ImplementationPlan, to_status: str, *, by, comment: str = "") -> None:
+    PlanTransition.objects.create(plan=plan, from_status=plan.status, to_status=to_status, by=by, comment=comment)
+    plan.status = to_status
+
+
+def head_approval_needed(plan: ImplementationPlan) -> bool:
+    """The head approves before submission when the agency's head has an account (issue: point 3)."""
+    if plan.head_approved_at:
+        return False
+    return plan.agency.users.filter(role=UserRole.AGENCY_HEAD, is_active=True).exists()
+
+
+# --- plan lifecycle -----------------------------------------------------------------------------------------
+
+@transaction.atomic
+def start_plan(agency, programme, *, by) -> ImplementationPlan:
+    """Create the agency's plan for the programme from the stage template (the officer's "create" button)."""
+    from rollout.planning import create_plan
+
+    _require(by, agency, Access.MANAGE, _("Only the agency's ISO officer can create its plan."))
+    if ImplementationPlan.objects.filter(agency=agency, programme=programme).exists():
+        _refuse(_("This agency already has a plan for this programme."))
+    return create_plan(agency, programme, by=by)
+
+
+@transaction.atomic
+def approve_as_head(plan: ImplementationPlan, *, by, expected_version: int | None = None,
+                    comment: str = "") -> ImplementationPlan:
+    _require(by, plan.agency, Access.APPROVE_AS_HEAD, _("Only the agency's head can approve its plan."))
+    fresh = _claim(plan, expected_version)
+    if fresh.status not in EDITABLE_PLAN_STATUSES:
+        _refuse(_("The head approves a plan before it is submitted; this plan is %(status)s."),
+                status=fresh.get_status_display())
+    if fresh.head_approved_at:
+        _refuse(_("The head has already approved this plan."))
+    fresh.head_approved_by = by
+    fresh.head_approved_at = timezone.now()
+    PlanTransition.objects.create(
+        plan=fresh, from_status=fresh.status, to_status=fresh.status, by=by,
+        comment=comment.strip() or str(_("Approved by the agency head.")),
+    )
+    _save(fresh, by)
+    _sync(plan, fresh)
+    return plan
+
+
+@transaction.atomic
+def submit_plan(plan: ImplementationPlan, *, by, expected_version: int, comment: str = "") -> ImplementationPlan:
+    _require(by, plan.agency, Access.MANAGE, _("Only the agency's ISO officer can submit its plan."))
+    fresh = _claim(plan, expected_version)
+    if fresh.status not in EDITABLE_PLAN_STATUSES:
+        _refuse(_("Only a draft or returned plan can be submitted; this plan is %(status)s."),
+                status=fresh.get_status_display())
+    if not fresh.milestones.exists():
+        _refuse(_("The plan has no milestones to submit."))
+    if head_approval_needed(fresh):
+        _refuse(_("The agency head must approve the plan before it is submitted."))
+    fresh.submitted_at = timezone.now()
+    _move(fresh, PlanStatus.SUBMITTED, by=by, comment=comment.strip())
+    _save(fresh, by)
+    _sync(plan, fresh)
+    return plan
+
+
+def _review(plan: ImplementationPlan, *, by, expected_version: int | None) -> ImplementationPlan:
+    if not is_reviewer(by):
+        _refuse(_("Only the provincial steering committee or DOST can review plans."))
+    fresh = _claim(plan, expected_version)
+    if fresh.status != PlanStatus.SUBMITTED:
+        _refuse(_("Only a submitted plan can be reviewed; this plan is %(status)s."),
+                status=fresh.get_status_display())
+    return fresh
+
+
+@transaction.atomic
+def approve_plan(plan: ImplementationPlan, *, by, comment: str = "",
+                 expected_version: int | None = None) -> ImplementationPlan:
+    fresh = _review(plan, by=by, expected_version=expected_version)
+    fresh.approved_by = by
+    fresh.approved_at = timezone.now()
+    fresh.review_comment = (comment or "").strip()
+    _move(fresh, PlanStatus.APPROVED, by=by, comment=fresh.review_comment)
+    if fresh.milestones.exclude(status=MilestoneStatus.NOT_STARTED).exists():
+        # Work had begun while the plan was under review: it is in progress from approval on.
+        _move(fresh, PlanStatus.IN_PROGRESS, by=by, comment=str(_("Milestones already under way.")))
+    _save(fresh, by)
+    _sync(plan, fresh)
+    return plan
+
+
+@transaction.atomic
+def return_plan(plan: ImplementationPlan, *, by, comment: str,
+                expected_version: int | None = None) -> ImplementationPlan:
+    if not (comment or "").strip():
+        _refuse(_("Say what must be revised when returning a plan."))
+    fresh = _review(plan, by=by, expected_version=expected_version)
+    fresh.review_comment = comment.strip()
+    # The revised plan is a new plan for the head: it needs their approval again.
+    fresh.head_approved_by = None
+    fresh.head_approved_at = None
+    _move(fresh, PlanStatus.RETURNED, by=by, comment=fresh.review_comment)
+    _save(fresh, by)
+    _sync(plan, fresh)
+    return plan
+
+
+@transaction.atomic
+def update_due_dates(plan: ImplementationPlan, due_dates: dict[int, dt.date], *, by,
+                     expected_version: int) -> list[Milestone]:
+    """Change milestones' due dates (draft or returned plan). Answers the milestones that changed."""
+    _require(by, plan.agency, Access.MANAGE, _("Only the agency's ISO officer can change the plan's due dates."))
+    fresh = _claim(plan, expected_version)
+    if fresh.status not in EDITABLE_PLAN_STATUSES:
+        _refuse(_("Due dates can be changed only while the plan is a draft or returned; this plan is %(status)s."),
+                status=fresh.get_status_display())
+    milestones = {m.pk: m for m in Milestone.objects.select_for_update().filter(plan=fresh)}
+    errors, changed = {}, []
+    for milestone_id, due_date in due_dates.items():
+        milestone = milestones.get(int(milestone_id))
+        if milestone is None:
+            _refuse(_("A milestone does not belong to this plan."))
+        if due_date is None:
+            errors[str(milestone.pk)] = _("Enter a due date.")
+        elif due_date < fresh.start_date:
+            errors[str(milestone.pk)] = _("The due date cannot precede the plan's start date (%(start)s).") % {
+                "start": fresh.start_date.strftime("%d/%m/%Y")}
+        elif due_date != milestone.due_date:
+            milestone.due_date = due_date
+            changed.append(milestone)
+    if errors:
+        raise ValidationError(errors)
+    for milestone in changed:
+        milestone.version += 1  # the rows are locked (select_for_update) until commit
+        _save(milestone, by)
+    if changed and fresh.head_approved_at:
+        # The head approved other dates.
+        fresh.head_approved_by = None
+        fresh.head_approved_at = None
+    _save(fresh, by)
+    _sync(plan, fresh)
+    return changed
+
+
+# --- milestones and evidence --------------------------------------------------------------------------------
+
+@transaction.atomic
+def record_milestone_status(milestone: Milestone, *, by, status: str, expected_version: int, note: str = "",
+                            completed_on: dt.date | None = None, blocked_reason: str = "") -> Milestone:
+    plan = milestone.plan
+    _require(by, plan.agency, Access.MANAGE, _("Only the agency's ISO officer can update its milestones."))
+    if status not in MilestoneStatus.values:
+        _refuse(_("Unknown milestone status."))
+    fresh = _claim(milestone, expected_version)
+    note, blocked_reason = (note or "").strip(), (blocked_reason or "").strip()
+    if status != MilestoneStatus.DONE:
+        completed_on = None
+    if status != MilestoneStatus.BLOCKED:
+        blocked_reason = ""
+    unchanged = (status, completed_on, blocked_reason) == (fresh.status, fresh.completed_on, fresh.blocked_reason)
+    if unchanged and not note:
+        _refuse(_("Nothing changed: choose another status or write a note."))
+    from_status = fresh.status
+    fresh.status, fresh.completed_on, fresh.blocked_reason = status, completed_on, blocked_reason
+    fresh.clean()
+    _save(fresh, by)
+    MilestoneStatusChange.objects.create(
+        milestone=fresh, from_status=from_status, to_status=status, by=by, note=note,
+        effective_on=completed_on or timezone.localdate(),
+    )
+    if status != MilestoneStatus.NOT_STARTED:
+        _start_work(plan, by=by)
+    _sync(milestone, fresh)
+    return milestone
+
+
+def _start_work(plan: ImplementationPlan, *, by) -> None:
+    """An approved plan is in progress from its first milestone update on."""
+    if not ImplementationPlan.objects.filter(pk=plan.pk, status=PlanStatus.APPROVED).exists():
+        return
+    fresh = _claim_current(plan)
+    _move(fresh, PlanStatus.IN_PROGRESS, by=by, comment=str(_("First milestone update.")))
+    _save(fresh, by)
+    _sync(plan, fresh)
+
+
+@transaction.atomic
+def add_evidence(milestone: Milestone, uploaded_file, *, by, description: str = "") -> Evidence:
+    _require(by, milestone.plan.agency, Access.MANAGE, _("Only the agency's ISO officer can upload evidence."))
+    description = (description or "").strip()
+    if len(description) > 250:
+        raise ValidationError({"description": _("Keep the description under 250 characters.")})
+    kind = validate_evidence_file(uploaded_file)
+    digest = hashlib.sha256()
+    uploaded_file.seek(0)
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    evidence = Evidence(
+        milestone=milestone, original_name=clean_file_name(uploaded_file.name), content_type=kind.content_type,
+        size=uploaded_file.size, sha256=digest.hexdigest(), description=description, uploaded_by=by,
+    )
+    evidence.file.save(f"evidence.{kind.extension}", uploaded_file, save=False)
+    try:
+        _save(evidence, by)
+    except Exception:
+        evidence.file.delete(save=False)
+        raise
+    return evidence
+
+
+# --- certificate or declaration: completing the plan --------------------------------------------------------
+
+def _check_can_complete(plan: ImplementationPlan, *, by, regime: str) -> None:
+    _require(by, plan.agency, Access.MANAGE,
+             _("Only the agency's ISO officer can record its certificate or declaration."))
+    if plan.programme.regime != regime:
+        if regime == Regime.CERTIFICATION:
+            _refuse(_("This programme works by self-declaration: record the head's declaration, not a certificate."))
+        _refuse(_("This programme works by certification: record the certificate, not a declaration."))
+    if plan.status not in RUNNING_PLAN_STATUSES:
+        _refuse(_("The plan must be approved before its result is recorded; this plan is %(status)s."),
+                status=plan.get_status_display())
+
+
+def _complete(plan: ImplementationPlan, *, by, on: dt.date, note: str) -> None:
+    """The certificate or declaration completes the plan and its completion milestone."""
+    fresh = _claim_current(plan)
+    if fresh.status != PlanStatus.COMPLETED:
+        _move(fresh, PlanStatus.COMPLETED, by=by, comment=note)
+        fresh.completed_on = on
+    _save(fresh, by)
+    _sync(plan, fresh)
+    for milestone in fresh.milestones.filter(is_completion=True).exclude(status=MilestoneStatus.DONE):
+        from_status = milestone.status
+        milestone = _claim_current(milestone)
+        milestone.status, milestone.completed_on, milestone.blocked_reason = MilestoneStatus.DONE, on, ""
+        _save(milestone, by)
+        MilestoneStatusChange.objects.create(
+            milestone=milestone, from_status=from_status, to_status=MilestoneStatus.DONE, by=by, note=note,
+            effective_on=on,
+        )
+
+
+def _full_clean(obj) -> None:
+    obj.full_clean(exclude=["plan", "recorded_by"])
+
+
+@transaction.atomic
+def record_certificate(plan: ImplementationPlan, *, by, number: str, certification_body: CertificationBody,
+                       issued_on: dt.date, expires_on: dt.date, scope: str, procedures_count: int = 0) -> Certificate:
+    _check_can_complete(plan, by=by, regime=Regime.CERTIFICATION)
+    certificate = Certificate(
+        plan=plan, number=(number or "").strip(), certification_body=certification_body, issued_on=issued_on,
+        expires_on=expires_on, scope=(scope or "").strip(), procedures_count=procedures_count or 0, recorded_by=by,
+    )
+    _full_clean(certificate)
+    _save(certificate, by)
+    _complete(plan, by=by, on=issued_on,
+              note=str(_("Certificate %(number)s recorded.") % {"number": certificate.number}))
+    return certificate
+
+
+@transaction.atomic
+def record_declaration(plan: ImplementationPlan, *, by, decision_number: str, decision_date: dt.date,
+                       notified_on: dt.date | None, scope: str, procedures_count: int = 0) -> Declaration:
+    _check_can_complete(plan, by=by, regime=Regime.SELF_DECLARATION)
+    declaration = Declaration(
+        plan=plan, decision_number=(decision_number or "").strip(), decision_date=decision_date,
+        notified_on=notified_on, scope=(scope or "").strip(), procedures_count=procedures_count or 0, recorded_by=by,
+    )
+    _full_clean(declaration)
+    _save(declaration, by)
+    _complete(plan, by=by, on=decision_date,
+              note=str(_("Declaration %(number)s recorded.") % {"number": declaration.decision_number}))
+    return declaration
+
+
+_CERTIFICATE_FIELDS = ("number", "certification_body", "issued_on", "expires_on", "scope", "procedures_count")
+_DECLARATION_FIELDS = ("decision_number", "decision_date", "notified_on", "scope", "procedures_count")
+
+
+def _correct(obj, fields: tuple[str, ...], changes: dict, *, by, expected_version: int):
+    _require(by, obj.plan.agency, Access.MANAGE,
+             _("Only the agency's ISO officer can correct its certificate or declaration."))
+    unknown = set(changes) - set(fields)
+    if unknown:
+        _refuse(_("These fields cannot be changed: %(fields)s"), fields=", ".join(sorted(unknown)))
+    fresh = _claim(obj, expected_version)
+    for name, value in changes.items():
+        setattr(fresh, name, value.strip() if isinstance(value, str) else value)
+    _full_clean(fresh)
+    _save(fresh, by)
+    _sync(obj, fresh)
+    return obj
+
+
+@transaction.atomic
+def update_certificate(certificate: Certificate, *, by, expected_version: int, **changes) -> Certificate:
+    """Correct a recorded certificate (e.g. a mistyped number or the scope after a surveillance audit)."""
+    return _correct(certificate, _CERTIFICATE_FIELDS, changes, by=by, expected_version=expected_version)
+
+
+@transaction.atomic
+def update_declaration(declaration: Declaration, *, by, expected_version: int, **changes) -> Declaration:
+    return _correct(declaration, _DECLARATION_FIELDS, changes, by=by, expected_version=expected_version)
+
+
+# --- DOST's registry ----------------------------------------------------------------------------------------
+
+@transaction.atomic
+def save_registry_entry(entry, *, by):
+    """Create or change a certification body, consultant or engagement; DOST keeps the registry."""
+    if not is_dost(by):
+        _refuse(_("Only DOST keeps the registry of certification bodies and consultants."))
+    entry.full_clean()
+    _save(entry, by)
+    return entry
