@@ -2,15 +2,75 @@
 
 Dashboard, reports, exports, reminders and the ``progress`` command all call ``programme_progress``
 (or ``agency_progress`` / ``completion_series``); none of them count milestones themselves.
+
+Everything is answered *as of a date* D (default: today) from the dated records, never from today's rows:
+
+* a plan exists on D if it was created on or before D: its first ``PlanTransition`` (the creation record)
+  is dated on or before D; a plan without transitions counts from its ``start_date``;
+  its status on D is the ``to_status`` of its latest transition on or before D;
+* a milestone's status on D is the ``to_status`` of its latest ``MilestoneStatusChange`` with
+  ``effective_on`` ≤ D (latest by ``effective_on``, then by ``at``, then by id); no such change → not started.
+  Due dates are the plan's current ones (their edits are kept in the history, not replayed here);
+* an agency completed on the first day its regime's result was recorded: certification regime — the earliest
+  ``Certificate.issued_on``; self-declaration regime — the earliest ``Declaration.decision_date``.
+  It counts as completed on D if that day is ≤ D.
+
+An agency's status on D is decided in this order:
+
+1. **completed** — its completion day is on or before D;
+2. **not started** — no plan on D, or none of its milestones is done, in progress or blocked on D;
+3. **off track** — the target date has passed (D > target) without completion;
+4. otherwise the *forecast* F is projected from the agency's own pace: ``pace = done milestones / days since
+   the plan started`` (at least one day), ``F = D + remaining / pace`` where *remaining* counts the milestones
+   up to and including the completion milestone (stage 8 by default; maintenance after it does not delay
+   completion) less the done ones. With no milestone done yet there is no pace and no forecast;
+5. **off track** — F is later than target + 90 days;
+6. **at risk** — F is after the target (but within 90 days), or a milestone is *seriously overdue*
+   (due more than 30 days before D and not done on D);
+7. **on track** — otherwise: F on or before the target (or no forecast yet) and nothing seriously overdue.
+
+A milestone is *overdue* on D when its due date is before D and it is not done on D (``overdue`` counts them).
+
+Aggregation happens in the database. Whatever the number of agencies, ``programme_progress`` runs a fixed
+number of queries: the agencies, their plans (with correlated subqueries for creation, status on D,
+milestone totals and completion), and one grouped aggregate over each milestone's latest status change as of
+D (a window function keeps the latest change per milestone). The per-agency status rule above is applied in
+Python to those per-agency figures, and the group totals are counted from them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from agencies.models import TRACKED_GROUPS, Agency, Tier
+from rollout.models import (
+    Certificate,
+    Declaration,
+    ImplementationPlan,
+    Milestone,
+    MilestoneStatus,
+    MilestoneStatusChange,
+    PlanTransition,
+    Programme,
+    Regime,
+    StageTemplate,
+)
+
+SERIOUSLY_OVERDUE_DAYS = 30
+AT_RISK_MARGIN_DAYS = 90
+MANDATORY_KEY = "mandatory"
+PROVINCE_KEY = "province"
+ACTIVE_MILESTONE_STATUSES = (MilestoneStatus.IN_PROGRESS, MilestoneStatus.DONE, MilestoneStatus.BLOCKED)
 
 
 class ProgressStatus(models.TextChoices):
@@ -42,6 +102,12 @@ class AgencyProgress:
     plan_id: int | None
     plan_status: str | None
     last_update: dt.datetime | None
+    seriously_overdue: int = 0  # overdue by more than SERIOUSLY_OVERDUE_DAYS days
+    in_progress: int = 0  # milestones in progress or blocked on the date
+
+    @property
+    def is_mandatory(self) -> bool:
+        return self.tier == Tier.MANDATORY
 
 
 @dataclass(frozen=True)
@@ -68,3 +134,295 @@ class ProgrammeProgress:
     groups: list[GroupProgress] = field(default_factory=list)  # one per tracked group, in directive order
     mandatory: GroupProgress | None = None  # totals of the mandatory groups: the 100% target
     province: GroupProgress | None = None  # totals of every tracked agency
+
+    def group(self, key: str) -> GroupProgress | None:
+        """The totals of one group, or of "mandatory" / "province"."""
+        if key == MANDATORY_KEY:
+            return self.mandatory
+        if key == PROVINCE_KEY:
+            return self.province
+        return next((g for g in self.groups if g.group == key), None)
+
+
+# --- public API --------------------------------------------------------------------------------------------
+
+
+def programme_progress(programme: Programme, as_of: dt.date | None = None, *, agencies=None) -> ProgrammeProgress:
+    """Progress of every tracked agency on ``as_of`` and the totals per group, for the mandatory groups
+    and for the province. ``agencies`` (a queryset) restricts the agencies considered, e.g. to a district's."""
+    as_of = as_of or timezone.localdate()
+    base = Agency.objects.active_on(as_of).filter(group__in=TRACKED_GROUPS)
+    if agencies is not None:
+        base = base.filter(pk__in=agencies.values("pk"))
+    rows = _agency_rows(programme, as_of, base)
+    return _summarise(programme, as_of, rows)
+
+
+def agency_progress(programme: Programme, agency: Agency, as_of: dt.date | None = None) -> AgencyProgress:
+    """Progress of one agency (any group, active or not) on ``as_of``."""
+    as_of = as_of or timezone.localdate()
+    return _agency_rows(programme, as_of, Agency.objects.filter(pk=agency.pk))[0]
+
+
+def completion_series(
+    programme: Programme, dates: Iterable[dt.date], *, agencies=None
+) -> dict[str, list[tuple[dt.date, float]]]:
+    """% of agencies completed on each of ``dates``, per tracked group and for "mandatory" and "province".
+
+    Two queries whatever the number of dates: the agencies (with their active period) and their completion
+    days; each date then counts the agencies active on it."""
+    dates = sorted(dates)
+    base = Agency.objects.filter(group__in=TRACKED_GROUPS)
+    if agencies is not None:
+        base = base.filter(pk__in=agencies.values("pk"))
+    completed = dict(_completion_days(programme).filter(agency__in=base).values_list("agency_id", "completed_then"))
+    members = list(base.values_list("pk", "group", "active_from", "active_to"))
+    keys = [str(g) for g in TRACKED_GROUPS] + [MANDATORY_KEY, PROVINCE_KEY]
+    series: dict[str, list[tuple[dt.date, float]]] = {key: [] for key in keys}
+    for day in dates:
+        totals: dict[str, list[int]] = {key: [0, 0] for key in keys}
+        for pk, group, active_from, active_to in members:
+            if active_from > day or (active_to is not None and active_to < day):
+                continue
+            done = completed.get(pk) is not None and completed[pk] <= day
+            for key in (group, PROVINCE_KEY, *((MANDATORY_KEY,) if programme.is_mandatory_for(group) else ())):
+                totals[key][0] += 1
+                totals[key][1] += done
+        for key in keys:
+            series[key].append((day, _percent(totals[key][1], totals[key][0])))
+    return series
+
+
+# --- the queries -------------------------------------------------------------------------------------------
+
+
+def _end_of_day(day: dt.date) -> dt.datetime:
+    """The first instant after ``day`` in the portal's time zone: records made that day are before it."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def _completion_days(programme: Programme):
+    """Plans of the programme with ``completed_then``: the earliest certificate or declaration day."""
+    if programme.regime == Regime.CERTIFICATION:
+        first = Certificate.objects.filter(plan=OuterRef("pk")).order_by("issued_on").values("issued_on")[:1]
+    else:
+        first = Declaration.objects.filter(plan=OuterRef("pk")).order_by("decision_date").values("decision_date")[:1]
+    return ImplementationPlan.objects.filter(programme=programme).annotate(completed_then=Subquery(first))
+
+
+def _plan_figures(programme: Programme, as_of: dt.date, base) -> dict[int, dict]:
+    """One row per plan of the programme for the agencies in ``base``: creation, status on the date,
+    milestone totals and completion day."""
+    end = _end_of_day(as_of)
+    transitions = PlanTransition.objects.filter(plan=OuterRef("pk"))
+    milestones = Milestone.objects.filter(plan=OuterRef("pk")).order_by().values("plan")
+    count = Count("pk")
+    plans = (
+        _completion_days(programme)
+        .filter(agency__in=base)
+        .annotate(
+            created_at=Subquery(transitions.order_by("at", "pk").values("at")[:1]),
+            status_then=Subquery(transitions.filter(at__lt=end).order_by("-at", "-pk").values("to_status")[:1]),
+            total=Coalesce(Subquery(milestones.annotate(n=count).values("n")), 0),
+            completion_number=Subquery(
+                Milestone.objects.filter(plan=OuterRef("pk"), is_completion=True)
+                .order_by("number")
+                .values("number")[:1]
+            ),
+            to_completion=Coalesce(
+                Subquery(milestones.filter(number__lte=OuterRef("completion_number")).annotate(n=count).values("n")),
+                F("total"),
+            ),
+            due_before=Coalesce(Subquery(milestones.filter(due_date__lt=as_of).annotate(n=count).values("n")), 0),
+            due_long_before=Coalesce(
+                Subquery(
+                    milestones.filter(due_date__lt=as_of - dt.timedelta(days=SERIOUSLY_OVERDUE_DAYS))
+                    .annotate(n=count)
+                    .values("n")
+                ),
+                0,
+            ),
+        )
+        .values(
+            "pk",
+            "agency_id",
+            "start_date",
+            "status",
+            "completed_then",
+            "created_at",
+            "status_then",
+            "total",
+            "to_completion",
+            "due_before",
+            "due_long_before",
+        )
+    )
+    figures = {}
+    for plan in plans:
+        created = timezone.localdate(plan["created_at"]) if plan["created_at"] else plan["start_date"]
+        if created > as_of:
+            continue
+        completed = plan.pop("completed_then")
+        plan["completed_on"] = completed if completed and completed <= as_of else None
+        plan["status_then"] = plan["status_then"] or plan["status"]
+        figures[plan["agency_id"]] = plan
+    return figures
+
+
+def _milestone_figures(programme: Programme, as_of: dt.date, base) -> dict[int, dict]:
+    """Per plan, from each milestone's latest status change on or before the date: how many milestones are
+    done, in progress or blocked, done among those due before the date, the highest stage done."""
+    latest = (
+        MilestoneStatusChange.objects.filter(
+            effective_on__lte=as_of,
+            milestone__plan__programme=programme,
+            milestone__plan__agency__in=base,
+        )
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("milestone_id")],
+                order_by=[F("effective_on").desc(), F("at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(rank=1)
+        .values("pk")
+    )
+    done = Q(to_status=MilestoneStatus.DONE)
+    long_ago = as_of - dt.timedelta(days=SERIOUSLY_OVERDUE_DAYS)
+    rows = (
+        MilestoneStatusChange.objects.filter(pk__in=latest)
+        .order_by()
+        .values("milestone__plan_id")
+        .annotate(
+            done=Count("pk", filter=done),
+            active=Count("pk", filter=Q(to_status__in=(MilestoneStatus.IN_PROGRESS, MilestoneStatus.BLOCKED))),
+            done_due_before=Count("pk", filter=done & Q(milestone__due_date__lt=as_of)),
+            done_due_long_before=Count("pk", filter=done & Q(milestone__due_date__lt=long_ago)),
+            stage=Coalesce(Max("milestone__number", filter=done), Value(0), output_field=IntegerField()),
+            last_update=Max("at"),
+        )
+    )
+    return {row.pop("milestone__plan_id"): row for row in rows}
+
+
+def _agency_rows(programme: Programme, as_of: dt.date, base) -> list[AgencyProgress]:
+    agencies = list(base.order_by("code").values("pk", "code", "name", "kind", "group", "parent_id"))
+    plans = _plan_figures(programme, as_of, base)
+    milestones = _milestone_figures(programme, as_of, base) if plans else {}
+    stage_names = dict(StageTemplate.objects.filter(programme=programme).values_list("number", "name"))
+    return [
+        _agency_progress(programme, as_of, agency, plans.get(agency["pk"]), milestones, stage_names)
+        for agency in agencies
+    ]
+
+
+# --- the rule ----------------------------------------------------------------------------------------------
+
+
+def _agency_progress(programme, as_of, agency, plan, milestones, stage_names) -> AgencyProgress:
+    tier = Tier.MANDATORY if programme.is_mandatory_for(agency["group"]) else Tier.ENCOURAGED
+    figures = milestones.get(plan["pk"], {}) if plan else {}
+    total = plan["total"] if plan else 0
+    done = figures.get("done", 0)
+    active = figures.get("active", 0)
+    overdue = plan["due_before"] - figures.get("done_due_before", 0) if plan else 0
+    seriously_overdue = plan["due_long_before"] - figures.get("done_due_long_before", 0) if plan else 0
+    completed_on = plan["completed_on"] if plan else None
+    stage = figures.get("stage", 0)
+    forecast = None
+    if completed_on:
+        status, forecast = ProgressStatus.COMPLETED, completed_on
+    elif not plan or done + active == 0:
+        status = ProgressStatus.NOT_STARTED
+    else:
+        forecast = forecast_completion(plan["start_date"], as_of, done, plan["to_completion"])
+        status = classify(as_of, programme.target_date, forecast, seriously_overdue)
+    return AgencyProgress(
+        agency_id=agency["pk"],
+        code=agency["code"],
+        name=agency["name"],
+        kind=agency["kind"],
+        group=agency["group"],
+        tier=str(tier),
+        parent_id=agency["parent_id"],
+        status=str(status),
+        stage=stage,
+        stage_name=stage_names.get(stage, ""),
+        milestones_total=total,
+        milestones_done=done,
+        percent_done=_percent(done, total),
+        overdue=overdue,
+        completed_on=completed_on,
+        forecast_on=forecast,
+        plan_id=plan["pk"] if plan else None,
+        plan_status=plan["status_then"] if plan else None,
+        last_update=figures.get("last_update"),
+        seriously_overdue=seriously_overdue,
+        in_progress=active,
+    )
+
+
+def forecast_completion(start: dt.date, as_of: dt.date, done: int, to_completion: int) -> dt.date | None:
+    """The day the agency would reach its completion milestone at its own pace so far (done milestones per
+    day since its start); ``to_completion`` counts the milestones up to and including the completion one."""
+    if done <= 0:
+        return None
+    remaining = max(to_completion - done, 0)
+    elapsed = max((as_of - start).days, 1)
+    return as_of + dt.timedelta(days=math.ceil(remaining * elapsed / done))
+
+
+def classify(as_of: dt.date, target: dt.date, forecast: dt.date | None, seriously_overdue: int) -> ProgressStatus:
+    """Steps 3–7 of the rule in the module docstring, for an agency that has started and not completed."""
+    if as_of > target:
+        return ProgressStatus.OFF_TRACK
+    if forecast is not None and forecast > target + dt.timedelta(days=AT_RISK_MARGIN_DAYS):
+        return ProgressStatus.OFF_TRACK
+    if (forecast is not None and forecast > target) or seriously_overdue > 0:
+        return ProgressStatus.AT_RISK
+    return ProgressStatus.ON_TRACK
+
+
+# --- totals ------------------------------------------------------------------------------------------------
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def _totals(key: str, label, mandatory: bool, members: list[AgencyProgress]) -> GroupProgress:
+    counts: dict[str, int] = defaultdict(int)
+    for agency in members:
+        counts[agency.status] += 1
+    return GroupProgress(
+        group=key,
+        label=str(label),
+        mandatory=mandatory,
+        total=len(members),
+        completed=counts[ProgressStatus.COMPLETED],
+        percent_completed=_percent(counts[ProgressStatus.COMPLETED], len(members)),
+        on_track=counts[ProgressStatus.ON_TRACK],
+        at_risk=counts[ProgressStatus.AT_RISK],
+        off_track=counts[ProgressStatus.OFF_TRACK],
+        not_started=counts[ProgressStatus.NOT_STARTED],
+    )
+
+
+def _summarise(programme: Programme, as_of: dt.date, rows: list[AgencyProgress]) -> ProgrammeProgress:
+    by_group: dict[str, list[AgencyProgress]] = defaultdict(list)
+    for row in rows:
+        by_group[row.group].append(row)
+    groups = [
+        _totals(str(group), group.label, programme.is_mandatory_for(group), by_group[group]) for group in TRACKED_GROUPS
+    ]
+    return ProgrammeProgress(
+        programme_id=programme.pk,
+        as_of=as_of,
+        target_date=programme.target_date,
+        days_to_target=(programme.target_date - as_of).days,
+        agencies=rows,
+        groups=groups,
+        mandatory=_totals(MANDATORY_KEY, _("Mandatory agencies"), True, [r for r in rows if r.is_mandatory]),
+        province=_totals(PROVINCE_KEY, _("All tracked agencies"), False, rows),
+    )
