@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -131,6 +130,7 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent_emails"))
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL: set at most one of them")
@@ -150,10 +150,20 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_KB", 400_
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_BEAT_SCHEDULE = {
-    "daily-reminder-sweep": {"task": "rollout.tasks.daily_sweep", "schedule": crontab(hour=7, minute=0)},
-    "weekly-digest": {"task": "rollout.tasks.weekly_digest", "schedule": crontab(hour=7, minute=30, day_of_week=1)},
-}
+# The beat schedules (daily sweep 07:00, weekly digest Monday 07:30) live in the database, editable in the
+# admin; rollout's migrations create them (rollout.reminders.ensure_schedules).
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
+
+# Deadline reminders (rollout.reminders): how many send attempts before a reminder is given up, the first
+# retry delay (doubled on each attempt), and how long a claimed reminder may stay "sending" before another
+# sender may take it over (must exceed EMAIL_TIMEOUT).
+REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5, minimum=1)
+REMINDER_RETRY_SECONDS = env_int("REMINDER_RETRY_SECONDS", 300, minimum=1)
+REMINDER_SEND_LEASE_SECONDS = env_int("REMINDER_SEND_LEASE_SECONDS", 300, minimum=1)
+# Test-only hooks for the worker-crash integration test: a pause before each send, and a lock file held
+# around each send-and-mark so the test can kill a worker anywhere but inside that short window.
+REMINDER_TEST_SEND_DELAY_MS = env_int("REMINDER_TEST_SEND_DELAY_MS", 0, minimum=0)
+REMINDER_TEST_SEND_LOCK = env_str("REMINDER_TEST_SEND_LOCK", "")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

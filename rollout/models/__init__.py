@@ -13,6 +13,7 @@ from rollout.models.plan import (
 )
 from rollout.models.programme import IsoEdition, Programme, Regime, StageTemplate
 from rollout.models.registry import CertificationBody, Consultant, Engagement
+from rollout.models.reminders import ReminderKind, ReminderLog, ReminderRule, ReminderStatus
 from rollout.models.urging import UrgeRecord
 
 __all__ = [
@@ -32,6 +33,10 @@ __all__ = [
     "PlanTransition",
     "Programme",
     "Regime",
+    "ReminderKind",
+    "ReminderLog",
+    "ReminderRule",
+    "ReminderStatus",
     "StageTemplate",
     "UrgeRecord",
     "private_storage",
