@@ -14,7 +14,7 @@ viewers (e.g. Home Affairs, Finance) read every agency and change nothing.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -23,7 +23,7 @@ from guardian.shortcuts import get_objects_for_user
 from agencies.models import COMMITTEE_GROUP, DOST_GROUP, Agency, UserRole
 
 
-class Access(str, Enum):
+class Access(StrEnum):
     VIEW = "agencies.view_agency"
     MANAGE = "agencies.manage_rollout"
     APPROVE_AS_HEAD = "agencies.approve_as_head"

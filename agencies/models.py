@@ -139,18 +139,22 @@ class Agency(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.derive_group_and_tier()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("agencies:detail", kwargs={"code": self.code})
+
+    def derive_group_and_tier(self) -> None:
+        """Group and tier follow from the kind; bulk inserts call this since they skip save()."""
         self.group = GROUP_OF_KIND[AgencyKind(self.kind)]
         self.tier = tier_of_group(self.group)
-        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": _("An agency cannot be its own parent.")})
         if self.active_to and self.active_from and self.active_to < self.active_from:
             raise ValidationError({"active_to": _("The end date cannot precede the start date.")})
-
-    def get_absolute_url(self) -> str:
-        return reverse("agencies:detail", kwargs={"code": self.code})
 
     @property
     def is_active(self) -> bool:
@@ -200,7 +204,8 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.username
+        # Vietnamese order: family and middle names (last_name) before the given name (first_name).
+        return " ".join(part for part in (self.last_name, self.first_name) if part) or self.username
 
 
 class SteeringCommittee(models.Model):
@@ -262,12 +267,17 @@ class CommitteeMember(models.Model):
         ), "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["committee"], condition=Q(role="chair"), name="one_chair_per_committee"
+                fields=["committee"], condition=Q(role="chair"), name="one_chair_per_committee",
+                violation_error_message=_("This committee already has a chair."),
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_role_display()})"
+
+    def save(self, *args, **kwargs):
+        self.full_clean()
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         # Directive point 1: the committee is headed by the agency's head.
@@ -280,10 +290,7 @@ class CommitteeMember(models.Model):
             raise ValidationError({
                 "name": _("The chair must be the agency's head, %(head)s.") % {"head": agency.head_name}
             })
+        # Checked here as well as by the constraint: forms skip constraints on fields they do not show.
         others = CommitteeMember.objects.filter(committee_id=self.committee_id, role=MemberRole.CHAIR)
         if others.exclude(pk=self.pk).exists():
             raise ValidationError({"role": _("This committee already has a chair.")})
-
-    def save(self, *args, **kwargs):
-        self.full_clean()
-        super().save(*args, **kwargs)

@@ -7,7 +7,15 @@ from django.db import transaction
 from guardian.shortcuts import assign_perm, get_perms, remove_perm
 
 from agencies.access import Access
-from agencies.models import COMMITTEE_GROUP, DOST_GROUP, Agency, User, UserRole
+from agencies.models import (
+    COMMITTEE_GROUP,
+    DOST_GROUP,
+    Agency,
+    CommitteeMember,
+    SteeringCommittee,
+    User,
+    UserRole,
+)
 
 PERMISSIONS_OF_ROLE: dict[str, set[str]] = {
     UserRole.ISO_OFFICER: {Access.VIEW.value, Access.MANAGE.value},
@@ -37,3 +45,47 @@ def ensure_role_groups() -> tuple[Group, Group]:
     committee, _ = Group.objects.get_or_create(name=COMMITTEE_GROUP)
     dost, _ = Group.objects.get_or_create(name=DOST_GROUP)
     return committee, dost
+
+
+def _record_author(obj, by: User | None) -> None:
+    # HistoryRequestMiddleware names the author for web requests; callers outside a request pass `by`.
+    if by is not None:
+        obj._history_user = by
+
+
+@transaction.atomic
+def update_committee(
+    agency: Agency, *, decision_number: str, decision_date, management_representative: str, by: User | None = None
+) -> SteeringCommittee:
+    """Record the committee's establishing decision and management representative (creating it if needed)."""
+    committee, _ = SteeringCommittee.objects.select_for_update().get_or_create(agency=agency)
+    committee.decision_number = decision_number
+    committee.decision_date = decision_date
+    committee.management_representative = management_representative
+    _record_author(committee, by)
+    committee.save()
+    return committee
+
+
+@transaction.atomic
+def add_committee_member(committee: SteeringCommittee, *, by: User | None = None, **fields) -> CommitteeMember:
+    """Add a member to the committee; the model refuses a chair who is not the agency head."""
+    member = CommitteeMember(committee=committee, **fields)
+    _record_author(member, by)
+    member.save()
+    return member
+
+
+@transaction.atomic
+def update_committee_member(member: CommitteeMember, *, by: User | None = None, **fields) -> CommitteeMember:
+    for name, value in fields.items():
+        setattr(member, name, value)
+    _record_author(member, by)
+    member.save()
+    return member
+
+
+@transaction.atomic
+def remove_committee_member(member: CommitteeMember, *, by: User | None = None) -> None:
+    _record_author(member, by)
+    member.delete()

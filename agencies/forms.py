@@ -1,0 +1,56 @@
+"""Forms of the agencies app: the registry filter and the steering committee editors."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency, AgencyGroup, AgencyKind, CommitteeMember, SteeringCommittee, User
+
+
+class AgencyFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name or code"), required=False, max_length=100)
+    group = forms.ChoiceField(label=_("Group"), required=False, choices=[("", _("All groups")), *AgencyGroup.choices])
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *AgencyKind.choices])
+    district = forms.ModelChoiceField(
+        label=_("District"), required=False, empty_label=_("All districts"), to_field_name="code",
+        queryset=Agency.objects.in_group(AgencyGroup.DISTRICTS).order_by("name"),
+    )
+
+    def filter(self, agencies):
+        """Apply the valid filters; an invalid choice is reported by the form and ignored."""
+        data = self.cleaned_data if self.is_valid() else {}
+        if query := (data.get("q") or "").strip():
+            agencies = agencies.filter(Q(name__icontains=query) | Q(code__icontains=query))
+        if data.get("group"):
+            agencies = agencies.filter(group=data["group"])
+        if data.get("kind"):
+            agencies = agencies.filter(kind=data["kind"])
+        if data.get("district"):
+            agencies = agencies.filter(Q(parent=data["district"]) | Q(pk=data["district"].pk))
+        return agencies
+
+
+class SteeringCommitteeForm(forms.ModelForm):
+    class Meta:
+        model = SteeringCommittee
+        fields = ["decision_number", "decision_date", "management_representative"]
+        widgets = {"decision_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class CommitteeMemberForm(forms.ModelForm):
+    """A member of one agency's committee; the model's rule (the chair is the agency head) shows as a field error."""
+
+    class Meta:
+        model = CommitteeMember
+        fields = ["name", "position", "role", "user", "training_notes"]
+
+    def __init__(self, *args, committee: SteeringCommittee, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model's clean() needs the committee to check the chair rule.
+        self.instance.committee = committee
+        self.fields["user"].queryset = User.objects.filter(agency=committee.agency, is_active=True).order_by(
+            "last_name", "first_name", "username"
+        )
+        self.fields["user"].label_from_instance = lambda user: f"{user.display_name} ({user.username})"

@@ -1,0 +1,124 @@
+"""Agency registry and steering committee pages. Every lookup goes through agencies.access."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from agencies import services
+from agencies.access import Access, agencies_for_user, agency_for_user, can
+from agencies.forms import AgencyFilterForm, CommitteeMemberForm, SteeringCommitteeForm
+from agencies.history import committee_changes
+from agencies.models import AgencyGroup, CommitteeMember, SteeringCommittee
+
+AGENCIES_PER_PAGE = 50
+
+
+@login_required
+def agency_list(request):
+    form = AgencyFilterForm(request.GET or None)
+    agencies = agencies_for_user(request.user).select_related("parent").order_by("group", "name")
+    if form.is_bound:
+        agencies = form.filter(agencies)
+    page = Paginator(agencies, AGENCIES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "agencies/agency_list.html", {
+        "form": form, "page": page, "query": query.urlencode(),
+    })
+
+
+@login_required
+def agency_detail(request, code: str):
+    agency = agency_for_user(request.user, code)
+    committee = SteeringCommittee.objects.filter(agency=agency).first()
+    children = (
+        agencies_for_user(request.user).filter(parent=agency).order_by("kind", "name")
+        if agency.group in (AgencyGroup.PROVINCE, AgencyGroup.DISTRICTS, AgencyGroup.DEPARTMENTS) else None
+    )
+    return render(request, "agencies/agency_detail.html", {
+        "agency": agency,
+        "committee": committee,
+        "members": committee.members.select_related("user") if committee else [],
+        "children": children,
+        "can_manage": can(request.user, agency, Access.MANAGE),
+        "history": committee_changes(committee) if committee else [],
+    })
+
+
+def _apply(form, action) -> bool:
+    """Run a service; a rule the model enforces at save time becomes a form error instead of a 500."""
+    try:
+        action()
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    return True
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def committee_edit(request, code: str):
+    agency = agency_for_user(request.user, code, Access.MANAGE)
+    committee = SteeringCommittee.objects.filter(agency=agency).first() or SteeringCommittee(agency=agency)
+    form = SteeringCommitteeForm(request.POST or None, instance=committee)
+    if form.is_valid() and _apply(form, lambda: services.update_committee(agency, **form.cleaned_data)):
+        messages.success(request, _("The steering committee was saved."))
+        return redirect(agency)
+    return render(request, "agencies/committee_form.html", {"agency": agency, "form": form})
+
+
+def _committee_or_setup(request, agency):
+    committee = SteeringCommittee.objects.filter(agency=agency).first()
+    if committee is None:
+        messages.info(request, _("Record the committee's establishing decision first, then add its members."))
+    return committee
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_add(request, code: str):
+    agency = agency_for_user(request.user, code, Access.MANAGE)
+    committee = _committee_or_setup(request, agency)
+    if committee is None:
+        return redirect("agencies:committee_edit", code=agency.code)
+    form = CommitteeMemberForm(request.POST or None, committee=committee)
+    if form.is_valid() and _apply(form, lambda: services.add_committee_member(committee, **form.cleaned_data)):
+        messages.success(request, _("%(name)s was added to the committee.") % {"name": form.cleaned_data["name"]})
+        return redirect(agency)
+    return render(request, "agencies/member_form.html", {"agency": agency, "form": form, "member": None})
+
+
+def _member_for_user(user, code: str, pk: int) -> CommitteeMember:
+    agency = agency_for_user(user, code, Access.MANAGE)
+    members = CommitteeMember.objects.select_related("committee__agency")
+    return get_object_or_404(members, pk=pk, committee__agency=agency)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request, code: str, pk: int):
+    member = _member_for_user(request.user, code, pk)
+    agency = member.committee.agency
+    form = CommitteeMemberForm(request.POST or None, instance=member, committee=member.committee)
+    if form.is_valid() and _apply(form, lambda: services.update_committee_member(member, **form.cleaned_data)):
+        messages.success(request, _("The member %(name)s was saved.") % {"name": member.name})
+        return redirect(agency)
+    return render(request, "agencies/member_form.html", {"agency": agency, "form": form, "member": member})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_remove(request, code: str, pk: int):
+    member = _member_for_user(request.user, code, pk)
+    agency = member.committee.agency
+    if request.method == "POST":
+        services.remove_committee_member(member)
+        messages.success(request, _("%(name)s was removed from the committee.") % {"name": member.name})
+        return redirect(agency)
+    return render(request, "agencies/member_confirm_remove.html", {"agency": agency, "member": member})
