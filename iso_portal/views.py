@@ -4,16 +4,18 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from agencies.access import is_reviewer
+from agencies.access import sees_all_agencies
+from reports.views_dashboard import render_dashboard
+from rollout.officer_home import render_officer_home
 
 
 @login_required
 def home(request):
-    """Each role starts where its work is: reviewers on the province's figures, agency users on their own agency."""
-    user = request.user
-    if is_reviewer(user) or user.role == "viewer":
-        return render(request, "home_province.html", {})
-    return render(request, "home_agency.html", {"agency": user.agency})
+    """Each role starts where its work is: the committee, DOST and viewers on the province's dashboard,
+    agency users on their own agency's plan."""
+    if sees_all_agencies(request.user):
+        return render_dashboard(request)
+    return render_officer_home(request)
 
 
 @require_GET

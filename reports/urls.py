@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from reports import views_dashboard
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("dashboard/", views_dashboard.dashboard, name="dashboard"),
+]

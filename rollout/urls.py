@@ -1,9 +1,27 @@
 from django.urls import path
 
-from rollout import views_urging
+from rollout import officer_home, views, views_urging
 
 app_name = "rollout"
 
 urlpatterns: list = [
+    path("plans/<int:pk>/", views.plan, name="plan"),
+    path("my-plan/", views.my_plan, name="my_plan"),
+    path("plans/<int:pk>/due-dates/", views.plan_due_dates, name="plan_due_dates"),
+    path("plans/<int:pk>/submit/", views.plan_submit, name="plan_submit"),
+    path("plans/<int:pk>/head-approval/", views.plan_head_approve, name="plan_head_approve"),
+    path("plans/<int:pk>/approve/", views.plan_approve, name="plan_approve"),
+    path("plans/<int:pk>/return/", views.plan_return, name="plan_return"),
+    path("plans/<int:pk>/certificate/new/", views.certificate_new, name="certificate_new"),
+    path("plans/<int:pk>/declaration/new/", views.declaration_new, name="declaration_new"),
+    path("review/", views.review_queue, name="review_queue"),
+    path("milestones/<int:pk>/", views.milestone, name="milestone"),
+    path("evidence/<int:pk>/", views.evidence, name="evidence"),
+    path("certificates/<int:pk>/", views.certificate, name="certificate"),
+    path("declarations/<int:pk>/", views.declaration, name="declaration"),
+    path("registry/", views.registry, name="registry"),
+    path("registry/<slug:kind>/new/", views.registry_edit, name="registry_new"),
+    path("registry/<slug:kind>/<int:pk>/", views.registry_edit, name="registry_edit"),
     path("urge/<slug:code>/", views_urging.urge, name="urge"),
+    path("milestones/<int:pk>/quick-update/", officer_home.quick_update, name="quick_update"),
 ]

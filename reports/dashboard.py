@@ -1,0 +1,302 @@
+"""The steering committee's dashboard: reads the request's choices, asks the progress engine once, and shapes
+the engine's answer for the page. Every figure shown comes from ``rollout.progress``; this module only
+filters, sorts and pages the engine's rows and looks up the names and documents that the rows point to.
+
+A fixed number of queries whatever the number of agencies: the programmes, the districts, the engine's own
+queries, the completion series, and for the page of rows only: the parents' names, the certificates and
+the declarations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from agencies.models import TRACKED_GROUPS, Agency, AgencyKind, Tier
+from reports.charts import chart_dates, completion_chart_svg, series_label
+from rollout.models import Certificate, Declaration, Programme
+from rollout.progress import AgencyProgress, ProgressStatus, completion_series, programme_progress
+
+PAGE_SIZE = 50
+DISTRICT_KINDS = (AgencyKind.DISTRICT, AgencyKind.TOWN, AgencyKind.CITY)
+EARLIEST_AS_OF = dt.date(1990, 1, 1)
+LATEST_AS_OF = dt.date(2100, 12, 31)
+GROUP_CHOICES = [
+    (Tier.MANDATORY.value, Tier.MANDATORY.label),
+    (Tier.ENCOURAGED.value, Tier.ENCOURAGED.label),
+    *[(group.value, group.label) for group in TRACKED_GROUPS],
+]
+TRACKED_KINDS = [kind for kind in AgencyKind if kind != AgencyKind.PROVINCIAL_COMMITTEE]
+
+
+def _folded(text: str) -> str:
+    """Lower case without diacritics, so "van lam" finds "Văn Lâm"."""
+    text = text.casefold().replace("đ", "d")
+    return "".join(char for char in unicodedata.normalize("NFD", text) if not unicodedata.combining(char))
+
+
+def _sort_key_text(row: AgencyProgress) -> str:
+    return _folded(row.name)
+
+
+STATUS_ORDER = {status: index for index, status in enumerate(ProgressStatus.values)}
+NO_TIME = dt.datetime.min.replace(tzinfo=dt.UTC)
+SORT_KEYS = {
+    "name": _sort_key_text,
+    "code": lambda row: row.code,
+    "kind": lambda row: (row.kind, _sort_key_text(row)),
+    "stage": lambda row: (row.percent_done, row.stage),
+    "status": lambda row: (STATUS_ORDER.get(row.status, 99), _sort_key_text(row)),
+    "overdue": lambda row: (row.overdue, _sort_key_text(row)),
+    "last_update": lambda row: row.last_update or NO_TIME,
+}
+DEFAULT_SORT = "name"
+SERIES_KEYS = ["mandatory", *[str(group) for group in TRACKED_GROUPS]]
+
+
+def sort_choices() -> list[tuple[str, str]]:
+    return [
+        ("name", _("Name (A–Z)")),
+        ("-name", _("Name (Z–A)")),
+        ("status", _("Status (completed first)")),
+        ("-status", _("Status (not started first)")),
+        ("-overdue", _("Most overdue milestones first")),
+        ("-stage", _("Furthest stage first")),
+        ("stage", _("Least advanced first")),
+        ("-last_update", _("Latest update first")),
+        ("last_update", _("Oldest update first")),
+        ("kind", _("Kind")),
+        ("code", _("Code")),
+    ]
+
+
+@dataclass
+class DashboardChoices:
+    """What the user asked for, after validation; ``notices`` says what was ignored and why."""
+
+    programme: Programme | None
+    programmes: list[Programme]
+    as_of: dt.date
+    group: str = ""
+    kind: str = ""
+    status: str = ""
+    district: Agency | None = None
+    query: str = ""
+    sort: str = DEFAULT_SORT
+    descending: bool = False
+    page: str = "1"
+    notices: list[str] = field(default_factory=list)
+
+    def query_string(self, **changes) -> str:
+        """The current choices as a query string, with some changed (for sort and page links)."""
+        values = {
+            "programme": self.programme.pk if self.programme else "",
+            "as_of": self.as_of.isoformat(),
+            "group": self.group,
+            "kind": self.kind,
+            "status": self.status,
+            "district": self.district.code if self.district else "",
+            "q": self.query,
+            "sort": ("-" if self.descending else "") + self.sort,
+        }
+        values.update(changes)
+        return urlencode({key: value for key, value in values.items() if value not in ("", None)})
+
+
+def parse_as_of(raw: str, notices: list[str]) -> dt.date:
+    today = timezone.localdate()
+    raw = raw.strip()
+    if not raw:
+        return today
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            day = dt.datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+        if EARLIEST_AS_OF <= day <= LATEST_AS_OF:
+            return day
+        break
+    notices.append(
+        _("“%(value)s” is not a date the dashboard can show; showing today, %(today)s, instead.")
+        % {"value": raw[:40], "today": today.strftime("%d/%m/%Y")}
+    )
+    return today
+
+
+def read_choices(params, districts: dict[str, Agency]) -> DashboardChoices:
+    notices: list[str] = []
+    programmes = list(Programme.objects.all())
+    programme = programmes[0] if programmes else None
+    raw_programme = params.get("programme", "").strip()
+    if raw_programme:
+        chosen = next((p for p in programmes if str(p.pk) == raw_programme), None)
+        if chosen is None:
+            notices.append(_("The chosen programme does not exist; showing the current programme."))
+        else:
+            programme = chosen
+    choices = DashboardChoices(
+        programme=programme, programmes=programmes, as_of=parse_as_of(params.get("as_of", ""), notices)
+    )
+    choices.notices = notices
+
+    def pick(name: str, allowed, label: str) -> str:
+        value = params.get(name, "").strip()
+        if value and value not in allowed:
+            notices.append(_("Unknown %(filter)s “%(value)s” was ignored.") % {"filter": label, "value": value[:40]})
+            return ""
+        return value
+
+    choices.group = pick("group", {value for value, _label in GROUP_CHOICES}, _("group"))
+    choices.kind = pick("kind", {kind.value for kind in TRACKED_KINDS}, _("kind"))
+    choices.status = pick("status", set(ProgressStatus.values), _("status"))
+    district_code = pick("district", set(districts), _("district"))
+    choices.district = districts.get(district_code)
+    choices.query = params.get("q", "").strip()[:100]
+    raw_sort = params.get("sort", "").strip()
+    if raw_sort:
+        key = raw_sort.removeprefix("-")
+        if key in SORT_KEYS:
+            choices.sort, choices.descending = key, raw_sort.startswith("-")
+        else:
+            notices.append(_("The table cannot be sorted by “%(value)s”; sorted by name.") % {"value": raw_sort[:40]})
+    choices.page = params.get("page", "1").strip() or "1"
+    return choices
+
+
+def _matches(row: AgencyProgress, choices: DashboardChoices, folded_query: str) -> bool:
+    if choices.group in (Tier.MANDATORY, Tier.ENCOURAGED):
+        if row.tier != choices.group:
+            return False
+    elif choices.group and row.group != choices.group:
+        return False
+    if choices.kind and row.kind != choices.kind:
+        return False
+    if choices.status and row.status != choices.status:
+        return False
+    return not folded_query or folded_query in _folded(row.name) or folded_query in row.code.casefold()
+
+
+@dataclass(frozen=True)
+class AgencyRow:
+    """One line of the agency table: the engine's figures plus names and the completion document."""
+
+    progress: AgencyProgress
+    kind_label: str
+    parent_name: str
+    status_label: str
+    document: Certificate | Declaration | None
+
+
+def _page_of(rows: list[AgencyProgress], choices: DashboardChoices):
+    paginator = Paginator(rows, PAGE_SIZE)
+    try:
+        number = int(choices.page)
+    except ValueError:
+        choices.notices.append(
+            _("“%(value)s” is not a page number; showing the first page.") % {"value": choices.page[:20]}
+        )
+        number = 1
+    if number < 1:
+        choices.notices.append(_("There is no page %(number)s; showing the first page.") % {"number": number})
+        number = 1
+    elif number > paginator.num_pages:
+        choices.notices.append(
+            _("There is no page %(number)s; showing the last page, %(last)s.")
+            % {"number": number, "last": paginator.num_pages}
+        )
+        number = paginator.num_pages
+    return paginator.page(number)
+
+
+def _documents(programme: Programme, plan_ids: list[int], as_of: dt.date) -> dict[int, Certificate | Declaration]:
+    """The first certificate or declaration of each plan on the page, as the programme's regime has it."""
+    if not plan_ids:
+        return {}
+    if programme.is_certification:
+        documents = (
+            Certificate.objects.filter(plan_id__in=plan_ids, issued_on__lte=as_of)
+            .select_related("certification_body")
+            .order_by("-issued_on")
+        )
+    else:
+        documents = Declaration.objects.filter(plan_id__in=plan_ids, decision_date__lte=as_of).order_by(
+            "-decision_date"
+        )
+    return {document.plan_id: document for document in documents}
+
+
+def _district_scope(district: Agency):
+    """A district's own People's Committee and the agencies under it (its communes, wards, townships)."""
+    return Agency.objects.filter(Q(pk=district.pk) | Q(parent_id=district.pk))
+
+
+def build_dashboard(params) -> dict:
+    districts = {
+        agency.code: agency
+        for agency in Agency.objects.filter(kind__in=DISTRICT_KINDS).only("pk", "code", "name", "kind").order_by("name")
+    }
+    choices = read_choices(params, districts)
+    context: dict = {
+        "choices": choices,
+        "programmes": choices.programmes,
+        "districts": list(districts.values()),
+        "group_choices": GROUP_CHOICES,
+        "kind_choices": [(kind.value, kind.label) for kind in TRACKED_KINDS],
+        "status_choices": ProgressStatus.choices,
+        "sort_keys": list(SORT_KEYS),
+    }
+    programme = choices.programme
+    if programme is None:
+        return context
+    scope = _district_scope(choices.district) if choices.district else None
+    progress = programme_progress(programme, choices.as_of, agencies=scope)
+    folded_query = _folded(choices.query)
+    rows = [row for row in progress.agencies if _matches(row, choices, folded_query)]
+    rows.sort(key=SORT_KEYS[choices.sort], reverse=choices.descending)
+    page = _page_of(rows, choices)
+
+    names = {agency.pk: agency.name for agency in districts.values()}
+    missing = {row.parent_id for row in page.object_list if row.parent_id and row.parent_id not in names}
+    if missing:
+        names.update(Agency.objects.filter(pk__in=missing).values_list("pk", "name"))
+    documents = _documents(programme, [row.plan_id for row in page.object_list if row.plan_id], choices.as_of)
+    kind_labels = dict(AgencyKind.choices)
+    status_labels = dict(ProgressStatus.choices)
+    page.object_list = [
+        AgencyRow(
+            progress=row,
+            kind_label=kind_labels.get(row.kind, row.kind),
+            parent_name=names.get(row.parent_id, "") if row.parent_id else "",
+            status_label=status_labels.get(row.status, row.status),
+            document=documents.get(row.plan_id),
+        )
+        for row in page.object_list
+    ]
+    series = completion_series(programme, chart_dates(programme, choices.as_of), agencies=scope)
+    context.update(
+        {
+            "progress": progress,
+            "programme": programme,
+            "tiles": [progress.mandatory, *progress.groups],
+            "days_past_target": -progress.days_to_target,
+            "page": page,
+            "rows_total": len(rows),
+            "chart": completion_chart_svg(programme, series, as_of=choices.as_of),
+            "series_headings": [series_label(key) for key in SERIES_KEYS],
+            "series_table": _series_table(series),
+        }
+    )
+    return context
+
+
+def _series_table(series: dict[str, list[tuple[dt.date, float]]]) -> list[tuple[dt.date, list[float]]]:
+    """The chart's figures as rows (one per date), for the table that goes with the chart."""
+    dates = [day for day, _percent in series.get("mandatory", [])]
+    return [(day, [series[key][index][1] for key in SERIES_KEYS]) for index, day in enumerate(dates)]

@@ -1,0 +1,126 @@
+"""The home page of an agency's own users: their plan for the current programme, the overdue and next due
+milestones first, and a quick status update per milestone (plain forms; the result reaches the dashboard at
+once because the dashboard reads the same records through the progress engine)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agencies.access import Access, can
+from rollout.access import milestone_for_user, plans_for_user
+from rollout.forms import MilestoneStatusForm
+from rollout.models import MilestoneStatus, Programme
+from rollout.progress import ProgressStatus, agency_progress
+from rollout.services import ConcurrentEditError, add_evidence, record_milestone_status
+
+DUE_SOON_DAYS = 30
+
+
+def _form_prefix(milestone) -> str:
+    return f"m{milestone.pk}"
+
+
+def _ordered(milestones, today):
+    """Overdue first (oldest due first), then the open ones by due date, then the done ones by number."""
+
+    def key(milestone):
+        if milestone.status == MilestoneStatus.DONE:
+            return (2, milestone.number, milestone.due_date)
+        return (0 if milestone.due_date < today else 1, milestone.due_date, milestone.number)
+
+    return sorted(milestones, key=key)
+
+
+def render_officer_home(request, *, bound_form: MilestoneStatusForm | None = None):
+    user = request.user
+    agency = user.agency
+    programme = Programme.objects.first()
+    context = {"agency": agency, "programme": programme, "plan": None}
+    if agency is None or programme is None:
+        return render(request, "home_agency.html", context)
+    plan = (
+        plans_for_user(user).filter(agency=agency, programme=programme).prefetch_related("milestones__evidence").first()
+    )
+    context["plan"] = plan
+    if plan is None:
+        return render(request, "home_agency.html", context)
+    today = timezone.localdate()
+    may_update = can(user, agency, Access.MANAGE)
+    items = []
+    for milestone in _ordered(plan.milestones.all(), today):
+        form = None
+        if bound_form is not None and bound_form.milestone.pk == milestone.pk:
+            form = bound_form
+        elif may_update and milestone.status != MilestoneStatus.DONE:
+            form = MilestoneStatusForm(milestone=milestone, prefix=_form_prefix(milestone))
+        days_left = (milestone.due_date - today).days
+        items.append(
+            {
+                "milestone": milestone,
+                "form": form,
+                "is_open": milestone.status != MilestoneStatus.DONE,
+                "is_overdue": milestone.is_overdue_on(today),
+                "is_due_soon": milestone.status != MilestoneStatus.DONE and 0 <= days_left <= DUE_SOON_DAYS,
+                "days_left": days_left,
+                "days_late": -days_left,
+            }
+        )
+    progress = agency_progress(programme, agency, today)
+    context.update(
+        {
+            "progress": progress,
+            "progress_status_label": ProgressStatus(progress.status).label,
+            "items": items,
+            "overdue_count": sum(item["is_overdue"] for item in items),
+            "may_update": may_update,
+        }
+    )
+    return render(request, "home_agency.html", context)
+
+
+@login_required
+@require_POST
+def quick_update(request, pk: int):
+    """Status, note and evidence of one milestone from the officer home; back to the home page after."""
+    milestone = milestone_for_user(request.user, pk, Access.MANAGE)
+    form = MilestoneStatusForm(request.POST, request.FILES, milestone=milestone, prefix=_form_prefix(milestone))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                if form.changes_status():
+                    record_milestone_status(
+                        milestone,
+                        by=request.user,
+                        status=data["status"],
+                        expected_version=data["version"],
+                        note=data.get("note", ""),
+                        completed_on=data.get("completed_on"),
+                        blocked_reason=data.get("blocked_reason", ""),
+                    )
+                if data.get("evidence"):
+                    add_evidence(
+                        milestone, data["evidence"], by=request.user, description=data.get("evidence_description", "")
+                    )
+        except ConcurrentEditError as error:
+            # Keep what the user typed, now against the current version, so saving again is a deliberate choice.
+            form.data = form.data.copy()
+            form.data[form.add_prefix("version")] = error.current_version
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("“%(milestone)s” was updated.") % {"milestone": milestone})
+            return redirect("home")
+    return render_officer_home(request, bound_form=form)
