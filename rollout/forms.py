@@ -1,0 +1,186 @@
+"""Forms of the rollout pages. Forms only read and check input; the service functions change state.
+
+Forms that change a versioned object carry its ``version`` in a hidden field: the service refuses the save
+when the object has changed since the form was loaded (see ``rollout.services``).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency
+from rollout.models import (
+    Certificate,
+    CertificationBody,
+    Consultant,
+    Declaration,
+    Engagement,
+    Milestone,
+    MilestoneStatus,
+    Programme,
+)
+from rollout.validators import ACCEPTED_EXTENSIONS, validate_evidence_file
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class MilestoneStatusForm(VersionedForm):
+    """Status update with a note and, optionally, an evidence file. Reusable as a quick form (use a prefix)."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=MilestoneStatus.choices)
+    completed_on = forms.DateField(
+        label=_("Completed on"), required=False, widget=DateInput,
+        help_text=_("Required when the milestone is done."),
+    )
+    blocked_reason = forms.CharField(
+        label=_("Reason blocked"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the milestone is blocked."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.FileField(
+        label=_("Evidence file"), required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_EXTENSIONS}),
+        help_text=_("PDF, DOCX, XLSX, ODT, JPG or PNG."),
+    )
+    evidence_description = forms.CharField(label=_("Description of the file"), required=False, max_length=250)
+
+    def __init__(self, *args, milestone: Milestone, **kwargs):
+        kwargs.setdefault("initial", {
+            "version": milestone.version, "status": milestone.status, "completed_on": milestone.completed_on,
+            "blocked_reason": milestone.blocked_reason,
+        })
+        super().__init__(*args, **kwargs)
+        self.milestone = milestone
+
+    def clean_completed_on(self):
+        day = self.cleaned_data.get("completed_on")
+        if day and day > timezone.localdate():
+            raise forms.ValidationError(_("The completion date cannot be in the future."))
+        return day
+
+    def clean_evidence(self):
+        uploaded = self.cleaned_data.get("evidence")
+        if uploaded:
+            validate_evidence_file(uploaded)
+        return uploaded
+
+    def clean(self):
+        data = super().clean()
+        status = data.get("status")
+        if status == MilestoneStatus.DONE and not data.get("completed_on") and "completed_on" not in self.errors:
+            self.add_error("completed_on", _("A done milestone needs its completion date."))
+        if status == MilestoneStatus.BLOCKED and not (data.get("blocked_reason") or "").strip():
+            self.add_error("blocked_reason", _("Say why the milestone is blocked."))
+        return data
+
+    def changes_status(self) -> bool:
+        """Whether the form records a status change or note (otherwise it only adds evidence)."""
+        data = self.cleaned_data
+        milestone = self.milestone
+        completed_on = data.get("completed_on") if data.get("status") == MilestoneStatus.DONE else None
+        blocked = (data.get("blocked_reason") or "").strip() if data.get("status") == MilestoneStatus.BLOCKED else ""
+        unchanged = (data.get("status"), completed_on, blocked) == (
+            milestone.status, milestone.completed_on, milestone.blocked_reason)
+        return not unchanged or bool((data.get("note") or "").strip()) or not data.get("evidence")
+
+
+class DueDatesForm(VersionedForm):
+    """One date field per milestone, named ``due_<milestone id>``."""
+
+    def __init__(self, *args, plan, milestones, **kwargs):
+        initial = {"version": plan.version} | {f"due_{m.pk}": m.due_date for m in milestones}
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        for milestone in milestones:
+            self.fields[f"due_{milestone.pk}"] = forms.DateField(label=str(milestone), widget=DateInput)
+
+    def clean(self):
+        data = super().clean()
+        for name, value in data.items():
+            if name.startswith("due_") and value and value < self.plan.start_date:
+                self.add_error(name, _("The due date cannot precede the plan's start date (%(start)s).") % {
+                    "start": self.plan.start_date.strftime("%d/%m/%Y")})
+        return data
+
+    def due_dates(self) -> dict[int, object]:
+        return {int(name[4:]): value for name, value in self.cleaned_data.items() if name.startswith("due_")}
+
+
+class PlanActionForm(VersionedForm):
+    """Submit, approve as head, or approve: an optional comment."""
+
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReturnPlanForm(VersionedForm):
+    comment = forms.CharField(
+        label=_("What must be revised"), widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Say what must be revised when returning a plan.")},
+    )
+
+
+class CertificateForm(forms.ModelForm):
+    class Meta:
+        model = Certificate
+        fields = ["number", "certification_body", "issued_on", "expires_on", "scope", "procedures_count"]
+        widgets = {"issued_on": DateInput, "expires_on": DateInput, "scope": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bodies = CertificationBody.objects.filter(active=True)
+        if self.instance.certification_body_id:
+            bodies = CertificationBody.objects.filter(active=True) | CertificationBody.objects.filter(
+                pk=self.instance.certification_body_id)
+        self.fields["certification_body"].queryset = bodies
+
+
+class CertificateEditForm(CertificateForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class DeclarationForm(forms.ModelForm):
+    class Meta:
+        model = Declaration
+        fields = ["decision_number", "decision_date", "notified_on", "scope", "procedures_count"]
+        widgets = {"decision_date": DateInput, "notified_on": DateInput, "scope": forms.Textarea(attrs={"rows": 4})}
+
+
+class DeclarationEditForm(DeclarationForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class CertificationBodyForm(forms.ModelForm):
+    class Meta:
+        model = CertificationBody
+        fields = ["name", "short_name", "designation", "address", "contact", "active"]
+
+
+class ConsultantForm(forms.ModelForm):
+    class Meta:
+        model = Consultant
+        fields = ["name", "address", "contact", "active"]
+
+
+class EngagementForm(forms.ModelForm):
+    class Meta:
+        model = Engagement
+        fields = ["agency", "programme", "consultant", "certification_body", "contract_number", "start_date",
+                  "end_date"]
+        widgets = {"start_date": DateInput, "end_date": DateInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.order_by("name")
+        self.fields["programme"].queryset = Programme.objects.all()

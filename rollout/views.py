@@ -1,0 +1,495 @@
+"""Pages of the rollout: plans, milestones, evidence, certificates and declarations, the review queue and
+DOST's registry. Views are thin: they look objects up through ``rollout.access`` (another agency's object
+answers 404), read forms, and call one service function each."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from agencies.access import Access, can, is_dost, is_reviewer, restrict
+from rollout import services
+from rollout.access import (
+    certificate_for_user,
+    declaration_for_user,
+    evidence_for_user,
+    milestone_for_user,
+    plan_for_user,
+    plans_for_user,
+)
+from rollout.forms import (
+    CertificateEditForm,
+    CertificateForm,
+    CertificationBodyForm,
+    ConsultantForm,
+    DeclarationEditForm,
+    DeclarationForm,
+    DueDatesForm,
+    EngagementForm,
+    MilestoneStatusForm,
+    PlanActionForm,
+    ReturnPlanForm,
+)
+from rollout.history import history_of, plan_history
+from rollout.models import (
+    CertificationBody,
+    Consultant,
+    Engagement,
+    Evidence,
+    ImplementationPlan,
+    Milestone,
+    MilestoneStatusChange,
+    PlanStatus,
+    Programme,
+)
+from rollout.services import ConcurrentEditError
+
+# --- helpers ------------------------------------------------------------------------------------------------
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: per field where the form has the field, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _keep_input_after_conflict(form, error: ConcurrentEditError) -> None:
+    """Keep what the user typed, but carry the current version: saving again is then a deliberate choice."""
+    data = form.data.copy()
+    data[form.add_prefix("version")] = str(error.current_version)
+    form.data = data
+
+
+def _require_access(user, agency, access: Access) -> None:
+    """The user can see the object (the lookup passed) but may not do this with it."""
+    if not can(user, agency, access):
+        raise PermissionDenied
+
+
+def _require_reviewer(user) -> None:
+    if not is_reviewer(user):
+        raise PermissionDenied
+
+
+def current_programme() -> Programme | None:
+    return Programme.objects.first()  # ordered: the current programme first, then the newest
+
+
+def plan_actions(user, plan: ImplementationPlan) -> dict[str, bool]:
+    """What the page offers this user on this plan; the services check the same again."""
+    manage = can(user, plan.agency, Access.MANAGE)
+    editable = plan.status in services.EDITABLE_PLAN_STATUSES
+    running = plan.status in services.RUNNING_PLAN_STATUSES
+    certification = plan.programme.is_certification
+    return {
+        "can_manage": manage,
+        "can_edit_due_dates": manage and editable,
+        "can_submit": manage and editable,
+        "needs_head_approval": editable and services.head_approval_needed(plan),
+        "can_head_approve": editable and not plan.head_approved_at and can(user, plan.agency, Access.APPROVE_AS_HEAD),
+        "can_review": plan.status == PlanStatus.SUBMITTED and is_reviewer(user),
+        "can_record_certificate": manage and running and certification,
+        "can_record_declaration": manage and running and not certification,
+    }
+
+
+# --- plans --------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def plan(request, pk: int):
+    plan = plan_for_user(request.user, pk)
+    today = timezone.localdate()
+    milestones = list(
+        plan.milestones.select_related("owner").prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by")),
+        )
+    )
+    for milestone in milestones:
+        milestone.overdue = milestone.is_overdue_on(today)
+    return render(request, "rollout/plan_detail.html", {
+        "plan": plan,
+        "milestones": milestones,
+        "done_count": sum(1 for m in milestones if m.status == "done"),
+        "overdue_count": sum(1 for m in milestones if m.overdue),
+        "transitions": plan.transitions.select_related("by").order_by("-at", "-pk"),
+        "certificates": plan.certificates.select_related("certification_body"),
+        "declarations": plan.declarations.all(),
+        "history": plan_history(plan),
+        "today": today,
+        **plan_actions(request.user, plan),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_plan(request):
+    """The officer's or head's plan for the current programme (or ``?programme=<id>``)."""
+    user = request.user
+    if not user.agency_id or not can(user, user.agency, Access.VIEW):
+        raise Http404("No agency")
+    programme_id = request.GET.get("programme") or request.POST.get("programme")
+    if programme_id:
+        programme = get_object_or_404(Programme, pk=programme_id) if str(programme_id).isdigit() else None
+        if programme is None:
+            raise Http404("No such programme")
+    else:
+        programme = current_programme()
+    if programme is not None:
+        existing = plans_for_user(user).filter(agency=user.agency, programme=programme).first()
+        if existing is not None:
+            return redirect(existing)
+    if request.method == "POST":
+        if programme is None:
+            raise Http404("No programme")
+        try:
+            created = services.start_plan(user.agency, programme, by=user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The plan was created from the stage template. Check the due dates."))
+            return redirect(created)
+    return render(request, "rollout/my_plan.html", {
+        "agency": user.agency,
+        "programme": programme,
+        "programmes": Programme.objects.all(),
+        "can_create": programme is not None and can(user, user.agency, Access.MANAGE),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_due_dates(request, pk: int):
+    plan = plan_for_user(request.user, pk)
+    _require_access(request.user, plan.agency, Access.MANAGE)
+    milestones = list(plan.milestones.all())
+    form = DueDatesForm(request.POST or None, plan=plan, milestones=milestones)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.update_due_dates(
+                plan, form.due_dates(), by=request.user, expected_version=form.cleaned_data["version"]
+            )
+        except ConcurrentEditError as error:
+            conflict = error
+            _keep_input_after_conflict(form, error)
+        except ValidationError as error:
+            _add_errors(form, _prefixed_due_errors(error))
+        else:
+            messages.success(request, _("Due dates saved (%(count)s changed).") % {"count": len(changed)})
+            return redirect(plan)
+    return render(request, "rollout/plan_due_dates.html", {"plan": plan, "form": form, "conflict": conflict})
+
+
+def _prefixed_due_errors(error: ValidationError) -> ValidationError:
+    if hasattr(error, "error_dict"):
+        return ValidationError({f"due_{key}": value for key, value in error.error_dict.items()})
+    return error
+
+
+def _plan_action(request, pk: int, *, template_title: str, form_class, run, allowed, success: str,
+                 intro: str = "", button: str = ""):
+    plan = plan_for_user(request.user, pk)
+    allowed(request.user, plan)
+    form = form_class(request.POST or None, initial={"version": plan.version})
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            run(plan, form.cleaned_data)
+        except ConcurrentEditError as error:
+            conflict = error
+            _keep_input_after_conflict(form, error)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(plan)
+    return render(request, "rollout/plan_action.html", {
+        "plan": plan, "form": form, "conflict": conflict, "title": template_title, "intro": intro,
+        "button": button or template_title, **plan_actions(request.user, plan),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_submit(request, pk: int):
+    return _plan_action(
+        request, pk, template_title=_("Submit the plan for approval"), form_class=PlanActionForm,
+        allowed=lambda user, plan: _require_access(user, plan.agency, Access.MANAGE),
+        run=lambda plan, data: services.submit_plan(
+            plan, by=request.user, expected_version=data["version"], comment=data["comment"]),
+        success=_("The plan was submitted to the provincial steering committee and DOST."),
+        intro=_("Once submitted, the plan cannot be changed until it is approved or returned."),
+        button=_("Submit"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_head_approve(request, pk: int):
+    return _plan_action(
+        request, pk, template_title=_("Approve the plan as the agency head"), form_class=PlanActionForm,
+        allowed=lambda user, plan: _require_access(user, plan.agency, Access.APPROVE_AS_HEAD),
+        run=lambda plan, data: services.approve_as_head(
+            plan, by=request.user, expected_version=data["version"], comment=data["comment"]),
+        success=_("You approved the plan; the ISO officer can now submit it."),
+        button=_("Approve"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_approve(request, pk: int):
+    return _plan_action(
+        request, pk, template_title=_("Approve the plan"), form_class=PlanActionForm,
+        allowed=lambda user, plan: _require_reviewer(user),
+        run=lambda plan, data: services.approve_plan(
+            plan, by=request.user, comment=data["comment"], expected_version=data["version"]),
+        success=_("The plan was approved."),
+        button=_("Approve"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_return(request, pk: int):
+    return _plan_action(
+        request, pk, template_title=_("Return the plan for revision"), form_class=ReturnPlanForm,
+        allowed=lambda user, plan: _require_reviewer(user),
+        run=lambda plan, data: services.return_plan(
+            plan, by=request.user, comment=data["comment"], expected_version=data["version"]),
+        success=_("The plan was returned to the agency with your comments."),
+        button=_("Return"),
+    )
+
+
+@login_required
+@require_GET
+def review_queue(request):
+    if not is_reviewer(request.user):
+        raise Http404("Not a reviewer")
+    plans = (
+        plans_for_user(request.user).filter(status=PlanStatus.SUBMITTED)
+        .annotate(milestone_count=Count("milestones"))
+        .order_by("submitted_at", "pk")
+    )
+    recently = (
+        plans_for_user(request.user).filter(status__in=[PlanStatus.RETURNED, PlanStatus.APPROVED])
+        .exclude(approved_at__isnull=True, review_comment="")
+        .order_by("-updated_at")[:10]
+    )
+    return render(request, "rollout/review_queue.html", {"plans": plans, "recently": recently})
+
+
+# --- milestones and evidence --------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def milestone(request, pk: int):
+    milestone = milestone_for_user(request.user, pk)
+    plan = milestone.plan
+    can_manage = can(request.user, plan.agency, Access.MANAGE)
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied
+    form = MilestoneStatusForm(request.POST or None, request.FILES or None, milestone=milestone)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _save_milestone_form(request, milestone, form)
+        except ConcurrentEditError as error:
+            conflict = error
+            _keep_input_after_conflict(form, error)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Milestone updated."))
+            return redirect(milestone)
+    return render(request, "rollout/milestone_detail.html", {
+        "milestone": milestone,
+        "plan": plan,
+        "form": form if can_manage else None,
+        "conflict": conflict,
+        "overdue": milestone.is_overdue,
+        "timeline": MilestoneStatusChange.objects.filter(milestone=milestone).select_related("by")
+        .order_by("-at", "-pk"),
+        "evidence": milestone.evidence.select_related("uploaded_by"),
+        "history": history_of(milestone),
+    })
+
+
+@transaction.atomic
+def _save_milestone_form(request, milestone: Milestone, form: MilestoneStatusForm) -> None:
+    data = form.cleaned_data
+    if form.changes_status():
+        services.record_milestone_status(
+            milestone, by=request.user, status=data["status"], note=data["note"], completed_on=data["completed_on"],
+            blocked_reason=data["blocked_reason"], expected_version=data["version"],
+        )
+    if data.get("evidence"):
+        services.add_evidence(milestone, data["evidence"], by=request.user, description=data["evidence_description"])
+
+
+@login_required
+@require_GET
+def evidence(request, pk: int):
+    item = evidence_for_user(request.user, pk)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The stored file is missing") from None
+    response = FileResponse(handle, as_attachment=True, filename=item.original_name, content_type=item.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- certificates and declarations --------------------------------------------------------------------------
+
+
+def _plan_for_result(request, pk: int, *, certification: bool) -> ImplementationPlan:
+    plan = plan_for_user(request.user, pk)
+    _require_access(request.user, plan.agency, Access.MANAGE)
+    if plan.programme.is_certification != certification:
+        raise Http404("This programme has the other regime")
+    return plan
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def certificate_new(request, pk: int):
+    plan = _plan_for_result(request, pk, certification=True)
+    form = CertificateForm(request.POST or None, initial={"scope": plan.scope})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_certificate(plan, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The certificate was recorded; the plan is completed."))
+            return redirect(plan)
+    return render(request, "rollout/result_form.html", {
+        "plan": plan, "form": form, "title": _("Record the certificate"),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def declaration_new(request, pk: int):
+    plan = _plan_for_result(request, pk, certification=False)
+    form = DeclarationForm(request.POST or None, initial={"scope": plan.scope})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_declaration(plan, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The declaration was recorded; the plan is completed."))
+            return redirect(plan)
+    return render(request, "rollout/result_form.html", {
+        "plan": plan, "form": form, "title": _("Record the self-declaration"),
+    })
+
+
+def _result_page(request, item, *, form_class, update, kind: str):
+    can_manage = can(request.user, item.plan.agency, Access.MANAGE)
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied
+    form = None
+    conflict = None
+    if can_manage:
+        form = form_class(request.POST or None, instance=item, initial={"version": item.version})
+        if request.method == "POST" and form.is_valid():
+            fields = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+            try:
+                update(item, by=request.user, expected_version=form.cleaned_data["version"], **fields)
+            except ConcurrentEditError as error:
+                conflict = error
+                _keep_input_after_conflict(form, error)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect(request.path)
+        item.refresh_from_db()
+    return render(request, "rollout/result_detail.html", {
+        "item": item, "plan": item.plan, "form": form, "conflict": conflict, "kind": kind,
+        "history": history_of(item),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def certificate(request, pk: int):
+    item = certificate_for_user(request.user, pk)
+    return _result_page(request, item, form_class=CertificateEditForm, update=services.update_certificate,
+                        kind="certificate")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def declaration(request, pk: int):
+    item = declaration_for_user(request.user, pk)
+    return _result_page(request, item, form_class=DeclarationEditForm, update=services.update_declaration,
+                        kind="declaration")
+
+
+# --- DOST's registry ----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def registry(request):
+    engagements = restrict(
+        Engagement.objects.select_related("agency", "programme", "consultant", "certification_body"), request.user
+    ).order_by("agency__name")
+    return render(request, "rollout/registry.html", {
+        "bodies": CertificationBody.objects.annotate(
+            certificate_count=Count("certificates", distinct=True),
+            engagement_count=Count("engagements", distinct=True),
+        ),
+        "consultants": Consultant.objects.annotate(engagement_count=Count("engagements")),
+        "engagements": engagements,
+        "can_edit": is_dost(request.user),
+    })
+
+
+REGISTRY_FORMS = {
+    "body": (CertificationBody, CertificationBodyForm),
+    "consultant": (Consultant, ConsultantForm),
+    "engagement": (Engagement, EngagementForm),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def registry_edit(request, kind: str, pk: int | None = None):
+    """Create (no pk) or change a registry entry; DOST only, others answer 404."""
+    if kind not in REGISTRY_FORMS or not is_dost(request.user):
+        raise Http404("Not found")
+    model, form_class = REGISTRY_FORMS[kind]
+    instance = get_object_or_404(model, pk=pk) if pk is not None else None
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_registry_entry(form.instance, by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Registry saved."))
+            return redirect("rollout:registry")
+    return render(request, "rollout/registry_form.html", {
+        "form": form, "instance": instance, "verbose_name": model._meta.verbose_name,
+        "history": history_of(instance) if instance is not None else [],
+    })
