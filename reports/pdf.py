@@ -18,9 +18,13 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, path2url
+
+# WeasyPrint logs every layout step at INFO (from its import on); keep worker and command output readable.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+from weasyprint import CSS, HTML  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint.urls import URLFetcher, path2url  # noqa: E402
 
 # (family, file, weight, style): the faces every PDF may use.
 FONT_FACES = (
@@ -32,9 +36,6 @@ FONT_FACES = (
     ("Noto Sans", "fonts/NotoSans-Bold.ttf", 700, "normal"),
     ("Noto Sans", "fonts/NotoSans-Italic.ttf", 400, "italic"),
 )
-# WeasyPrint logs every layout step at INFO; keep worker and command output readable.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-
 DOCUMENT_FONT = '"Noto Serif"'
 TABLE_FONT = '"Noto Sans"'
 
