@@ -85,7 +85,14 @@ def committee_changes(committee: SteeringCommittee, limit: int = 50) -> list[His
     )
     user_ids = {record.user_id for record in member_records if record.user_id}
     users = {user.pk: user.display_name for user in User.objects.filter(pk__in=user_ids)}
-    entries = _entries(SteeringCommittee, committee_records, COMMITTEE_FIELDS, lambda r: str(_("Committee")), users)
-    entries += _entries(CommitteeMember, member_records, MEMBER_FIELDS, lambda r: r.name, users)
-    entries.sort(key=lambda entry: entry.when, reverse=True)
-    return entries[:limit]
+    committee_entries = _entries(
+        SteeringCommittee, committee_records, COMMITTEE_FIELDS, lambda r: str(_("Committee")), users
+    )
+    member_entries = _entries(CommitteeMember, member_records, MEMBER_FIELDS, lambda r: r.name, users)
+    # Newest first; entries saved in the same instant keep their saved order (the position breaks the tie).
+    ordered = sorted(
+        [(entry.when, position, entry) for entries in (committee_entries, member_entries)
+         for position, entry in enumerate(entries)],
+        key=lambda item: item[:2], reverse=True,
+    )
+    return [entry for _when, _position, entry in ordered[:limit]]

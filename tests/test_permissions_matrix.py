@@ -1,0 +1,144 @@
+"""Who may open which page: the portal's permission matrix, in one table.
+
+Each Row names a URL, how to build its arguments, and the status every kind of user must get with a GET:
+200 (allowed), LOGIN (redirected to the login page), REDIRECT (another redirect, e.g. the login page for a
+user already logged in), 404 (another agency's object: answered as if it did not exist) or 405.
+
+How to add your pages
+---------------------
+1. If your URL needs objects (a plan, a milestone …), create them in the ``world`` fixture below and
+   give them a name, e.g. ``world.plan_a = …`` (agency A is the officer's and head's own agency,
+   agency B belongs to officer B).
+2. Append a Row to ROWS: ``Row("rollout:plan_detail", lambda w: {"pk": w.plan_a.pk}, own_agency_only())``.
+   Build the expectations with the helpers (``everyone``, ``own_agency_only``, ``officer_a_only``,
+   ``reviewers_only``) or write the dict out: one entry per role in ROLES.
+3. If you add a URL namespace, add it to COVERED_NAMESPACES: a test fails when a URL of a covered
+   namespace has no row, so a new page cannot be forgotten.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from agencies.models import CommitteeMember
+
+ANONYMOUS, OFFICER_A, OFFICER_B, HEAD_A, DOST, COMMITTEE, VIEWER = (
+    "anonymous", "officer_a", "officer_b", "head_a", "dost", "committee", "viewer",
+)
+ROLES = (ANONYMOUS, OFFICER_A, OFFICER_B, HEAD_A, DOST, COMMITTEE, VIEWER)
+USER_FIXTURE = {
+    OFFICER_A: "officer_a", OFFICER_B: "officer_b", HEAD_A: "head_a",
+    DOST: "dost_user", COMMITTEE: "committee_user", VIEWER: "viewer",
+}
+LOGIN, REDIRECT = "login redirect", "redirect"
+
+
+def everyone(status=200, *, anonymous=LOGIN) -> dict[str, object]:
+    return {role: anonymous if role == ANONYMOUS else status for role in ROLES}
+
+
+def own_agency_only() -> dict[str, object]:
+    """Readable by agency A's own users and by the province-wide roles; officer B gets 404."""
+    return {**everyone(200), OFFICER_B: 404}
+
+
+def officer_a_only() -> dict[str, object]:
+    """Changes to agency A: its ISO officer only; everyone else logged in gets 404."""
+    return {**everyone(404), OFFICER_A: 200}
+
+
+def reviewers_only(other=404) -> dict[str, object]:
+    return {**everyone(other), DOST: 200, COMMITTEE: 200}
+
+
+@dataclass
+class Row:
+    url_name: str
+    kwargs: Callable[[types.SimpleNamespace], dict] | dict = field(default_factory=dict)
+    expected: dict[str, object] = field(default_factory=everyone)
+
+    def url(self, world) -> str:
+        kwargs = self.kwargs(world) if callable(self.kwargs) else self.kwargs
+        return reverse(self.url_name, kwargs=kwargs)
+
+
+ROWS: list[Row] = [
+    # Portal and authentication
+    Row("home"),
+    Row("healthz", expected=everyone(200, anonymous=200)),
+    Row("login", expected={**everyone(REDIRECT), ANONYMOUS: 200}),
+    Row("logout", expected=everyone(405, anonymous=405)),
+    Row("password_change"),
+    Row("password_change_done"),
+    Row("password_reset", expected=everyone(200, anonymous=200)),
+    Row("password_reset_done", expected=everyone(200, anonymous=200)),
+    Row("password_reset_confirm", {"uidb64": "MQ", "token": "not-a-token"}, everyone(200, anonymous=200)),
+    Row("password_reset_complete", expected=everyone(200, anonymous=200)),
+    # Agencies
+    Row("agencies:list"),
+    Row("agencies:detail", lambda w: {"code": w.agency_a.code}, own_agency_only()),
+    Row("agencies:detail", {"code": "NO-SUCH-AGENCY"}, everyone(404)),
+    Row("agencies:committee_edit", lambda w: {"code": w.agency_a.code}, officer_a_only()),
+    Row("agencies:member_add", lambda w: {"code": w.agency_a.code}, officer_a_only()),
+    Row("agencies:member_edit", lambda w: {"code": w.agency_a.code, "pk": w.member_a.pk}, officer_a_only()),
+    Row("agencies:member_remove", lambda w: {"code": w.agency_a.code, "pk": w.member_a.pk}, officer_a_only()),
+    # Agency B's member reached through agency A's code is still not found, even by A's officer.
+    Row("agencies:member_edit", lambda w: {"code": w.agency_a.code, "pk": w.member_b.pk}, everyone(404)),
+]
+COVERED_NAMESPACES = ["agencies"]
+
+
+@pytest.fixture
+def world(agency_a, agency_b):
+    """The objects the rows point at. Add yours here (see the module docstring)."""
+    member_a = CommitteeMember.objects.create(
+        committee=agency_a.steering_committee, name="Lê Văn Cường", position="Phó Giám đốc", role="deputy"
+    )
+    member_b = CommitteeMember.objects.create(
+        committee=agency_b.steering_committee, name="Phạm Thị Dung", position="Chánh Văn phòng", role="member"
+    )
+    return types.SimpleNamespace(agency_a=agency_a, agency_b=agency_b, member_a=member_a, member_b=member_b)
+
+
+CASES = [
+    pytest.param(row, role, id=f"{row.url_name}[{index}]-{role}")
+    for index, row in enumerate(ROWS) for role in ROLES
+]
+
+
+@pytest.mark.parametrize(("row", "role"), CASES)
+def test_each_role_gets_the_expected_answer(row, role, world, client, request):
+    if role != ANONYMOUS:
+        client.force_login(request.getfixturevalue(USER_FIXTURE[role]))
+    url = row.url(world)
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    expected = row.expected[role]
+    if expected == LOGIN:
+        assert response.status_code == 302, f"{role} GET {url}"
+        assert response.url.startswith(reverse("login")), response.url
+    elif expected == REDIRECT:
+        assert response.status_code == 302, f"{role} GET {url}"
+        assert not response.url.startswith(reverse("login")), response.url
+    else:
+        assert response.status_code == expected, f"{role} GET {url}"
+
+
+def test_every_row_lists_every_role():
+    for row in ROWS:
+        assert set(row.expected) == set(ROLES), row.url_name
+
+
+def test_every_url_of_the_covered_namespaces_has_a_row():
+    resolver = get_resolver()
+    named = {
+        f"{namespace}:{name}"
+        for namespace in COVERED_NAMESPACES
+        for name in resolver.namespace_dict[namespace][1].reverse_dict
+        if isinstance(name, str)
+    }
+    assert named - {row.url_name for row in ROWS} == set()
