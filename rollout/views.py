@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404
@@ -72,14 +72,15 @@ def _keep_input_after_conflict(form, error: ConcurrentEditError) -> None:
 
 
 def _require_access(user, agency, access: Access) -> None:
-    """The user can see the object (the lookup passed) but may not do this with it."""
+    """The user can see the object (the lookup passed) but may not do this with it: as for any page the user
+    may not use, the answer is 404 (the portal's convention, see tests/test_permissions_matrix.py)."""
     if not can(user, agency, access):
-        raise PermissionDenied
+        raise Http404("Not allowed")
 
 
 def _require_reviewer(user) -> None:
     if not is_reviewer(user):
-        raise PermissionDenied
+        raise Http404("Not a reviewer")
 
 
 def current_programme() -> Programme | None:
@@ -303,7 +304,7 @@ def milestone(request, pk: int):
     plan = milestone.plan
     can_manage = can(request.user, plan.agency, Access.MANAGE)
     if request.method == "POST" and not can_manage:
-        raise PermissionDenied
+        raise Http404("Not allowed")
     form = MilestoneStatusForm(request.POST or None, request.FILES or None, milestone=milestone)
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -405,7 +406,7 @@ def declaration_new(request, pk: int):
 def _result_page(request, item, *, form_class, update, kind: str):
     can_manage = can(request.user, item.plan.agency, Access.MANAGE)
     if request.method == "POST" and not can_manage:
-        raise PermissionDenied
+        raise Http404("Not allowed")
     form = None
     conflict = None
     if can_manage:
