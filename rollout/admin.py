@@ -145,6 +145,8 @@ class EngagementAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["agency"]
 
 
+from rollout import admin_reminders  # noqa: E402,F401  (reminder rules and log, before the generic loop)
+
 # The remaining rollout models (reminders, urging records …) get a plain, history-aware admin.
 for model in apps.get_app_config("rollout").get_models():
     if not admin.site.is_registered(model) and not model._meta.model_name.startswith("historical"):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rollout import officer_home, views, views_urging
+from rollout import officer_home, views, views_reminders, views_urging
 
 app_name = "rollout"
 
@@ -24,4 +24,6 @@ urlpatterns: list = [
     path("registry/<slug:kind>/<int:pk>/", views.registry_edit, name="registry_edit"),
     path("urge/<slug:code>/", views_urging.urge, name="urge"),
     path("milestones/<int:pk>/quick-update/", officer_home.quick_update, name="quick_update"),
+    path("reminders/", views_reminders.my_reminders, name="my_reminders"),
+    path("reminders/undelivered/", views_reminders.reminder_queue, name="reminder_queue"),
 ]

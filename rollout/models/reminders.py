@@ -67,11 +67,15 @@ class ReminderRule(models.Model):
     def clean(self) -> None:
         days = self.days_before
         if not isinstance(days, list) or not all(isinstance(day, int) and 0 <= day <= 365 for day in days):
-            raise ValidationError({"days_before": _("Give whole numbers of days between 0 and 365, e.g. [14, 7, 1, 0].")})
+            raise ValidationError(
+                {"days_before": _("Give whole numbers of days between 0 and 365, e.g. [14, 7, 1, 0].")}
+            )
         if self.overdue_repeat_days < 1:
             raise ValidationError({"overdue_repeat_days": _("Repeat the notice at least every day.")})
         if self.overdue_first_after_days < 1:
-            raise ValidationError({"overdue_first_after_days": _("A milestone is overdue from the day after it is due.")})
+            raise ValidationError(
+                {"overdue_first_after_days": _("A milestone is overdue from the day after it is due.")}
+            )
         if self.escalate_to_committee_after_days < self.escalate_to_head_after_days:
             raise ValidationError({
                 "escalate_to_committee_after_days": _("Escalate to DOST no earlier than to the agency head.")

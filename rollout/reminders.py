@@ -1,0 +1,608 @@
+"""Deadline reminders and escalation: the rules, the daily sweep, the weekly digest and the sender.
+
+Exactly once, step by step:
+
+1. **Claim.** The sweep decides which reminders are due today and inserts one ``ReminderLog`` row per
+   reminder and recipient (``bulk_create(ignore_conflicts=True)``: ``INSERT … ON CONFLICT DO NOTHING``).
+   The unique constraint on (milestone, kind, key, recipient) — key = the due date and the threshold — lets
+   only the first sweep, beat or worker create it; every later one inserts nothing. No e-mail has gone out.
+2. **Queue.** The send task is queued with ``on_commit``, so a sender never looks before the claims commit.
+3. **Take.** A sender takes a few rows it may send — pending or failed and due, or "sending" whose lease
+   ran out — with ``SELECT … FOR UPDATE SKIP LOCKED`` inside the conditional ``UPDATE`` that moves them to
+   *sending* under a fresh claim token. Two senders never take the same row.
+4. **Send, then mark.** Just before each e-mail the sender renews its claim (``UPDATE … WHERE
+   claim_token = mine``); if another sender took the row over, it sends nothing. After the mail server
+   accepted the message, the row is marked *sent* at once (again conditional on the token). A failure
+   marks it *failed* with ``attempts``, ``last_error`` and ``next_attempt_at`` (exponential backoff) and it
+   is retried; after ``REMINDER_MAX_ATTEMPTS`` it is *given up* — still listed in the admin and on the
+   reminders page, never dropped silently.
+
+A worker killed at any point leaves its rows *sending*; after the lease they are taken again and sent.
+The one residual window is between the mail server accepting a message and the ``UPDATE`` that marks it
+sent (a few milliseconds): a crash exactly there sends that one reminder a second time after the lease.
+It carries the same Message-ID both times, so mail clients show it once. Nothing is ever lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import logging
+import time
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import F, Q, Subquery
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from agencies.models import DOST_GROUP, AgencyKind, MemberRole, User, UserRole
+from rollout.models import Milestone, MilestoneStatus, PlanStatus, Programme
+from rollout.models.reminders import (
+    ReminderKind,
+    ReminderLog,
+    ReminderRule,
+    ReminderStatus,
+    reminder_key,
+)
+
+logger = logging.getLogger(__name__)
+
+SWEEP_BATCH_SIZE = 1000
+SEND_BATCH_SIZE = 20
+DAILY_SWEEP_TASK = "rollout.tasks.daily_sweep"
+WEEKLY_DIGEST_TASK = "rollout.tasks.weekly_digest"
+SCHEDULE_TIMEZONE = "Asia/Ho_Chi_Minh"
+
+
+# --- the rules ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    """What the rules say is due for one milestone on one day, before recipients are known."""
+
+    kind: str
+    key: str
+    reason: str = ""
+
+
+def reminders_due(rule: ReminderRule, due_date: dt.date, day: dt.date, *, off_track: bool) -> list[DueReminder]:
+    """The reminders a milestone due on ``due_date`` (and not done) is owed on ``day``.
+
+    Every threshold answers the *latest* step reached, so a sweep that did not run for a few days catches up
+    with one reminder instead of a burst, and the key makes each step happen once."""
+    days_left = (due_date - day).days
+    if days_left >= 0:
+        step = next((days for days in rule.sorted_days_before if days >= days_left), None)
+        if step is None:
+            return []
+        kind = ReminderKind.DUE_TODAY if step == 0 else ReminderKind.DUE_SOON
+        return [DueReminder(kind, reminder_key(due_date, f"-{step}"))]
+    overdue = -days_left
+    due: list[DueReminder] = []
+    if overdue >= rule.overdue_first_after_days:
+        first, every = rule.overdue_first_after_days, max(rule.overdue_repeat_days, 1)
+        step = first + (overdue - first) // every * every
+        due.append(DueReminder(ReminderKind.OVERDUE, reminder_key(due_date, f"+{step}")))
+        if overdue > rule.escalate_to_head_after_days:
+            due.append(DueReminder(ReminderKind.ESCALATION_HEAD, reminder_key(due_date, "head"), "overdue"))
+        if overdue > rule.escalate_to_committee_after_days:
+            due.append(DueReminder(ReminderKind.ESCALATION_COMMITTEE, reminder_key(due_date, "committee"), "overdue"))
+        elif off_track and rule.escalate_when_off_track:
+            due.append(DueReminder(ReminderKind.ESCALATION_COMMITTEE, reminder_key(due_date, "committee"), "off_track"))
+    return due
+
+
+# --- recipients --------------------------------------------------------------------------------------------
+
+
+def _reachable(users):
+    return users.filter(is_active=True).exclude(email="")
+
+
+def committee_escalation_recipients() -> list[User]:
+    """DOST coordinators and the secretary of the provincial steering committee (with a user account)."""
+    dost = _reachable(User.objects.filter(groups__name=DOST_GROUP))
+    secretaries = _reachable(User.objects.filter(
+        committee_memberships__role=MemberRole.SECRETARY,
+        committee_memberships__committee__agency__kind=AgencyKind.PROVINCIAL_COMMITTEE,
+    ))
+    users = {user.pk: user for user in [*dost, *secretaries]}
+    return sorted(users.values(), key=lambda user: user.pk)
+
+
+def agency_recipients(agency_ids) -> dict[int, dict[str, list[User]]]:
+    """For each agency: its reachable ISO officers (``officers``; without those who opted out of routine
+    reminders) and heads (``heads``; escalations reach them whatever they chose). One query."""
+    found: dict[int, dict[str, list[User]]] = defaultdict(lambda: {"officers": [], "heads": []})
+    users = _reachable(User.objects.filter(
+        agency_id__in=agency_ids, role__in=[UserRole.ISO_OFFICER, UserRole.AGENCY_HEAD]
+    )).only("pk", "email", "agency_id", "role", "reminders_opt_out", "language").order_by("pk")
+    for user in users:
+        if user.role == UserRole.AGENCY_HEAD:
+            found[user.agency_id]["heads"].append(user)
+        elif not user.reminders_opt_out:
+            found[user.agency_id]["officers"].append(user)
+    return found
+
+
+# --- the sweep ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    day: dt.date
+    dry_run: bool
+    by_kind: Counter = field(default_factory=Counter)  # reminders claimed (or, in a dry run, that would be)
+    milestones: int = 0
+    batches: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_kind.values())
+
+
+class _SweepContext:
+    """What the sweep reads once, not per batch: the rules, the off-track agencies, DOST and the secretary."""
+
+    def __init__(self, day: dt.date):
+        self.day = day
+        self.rules = {rule.programme_id: rule for rule in ReminderRule.objects.all()}
+        self._off_track: dict[int, set[int]] = {}
+        self._committee: list[User] | None = None
+
+    def rule(self, programme_id: int) -> ReminderRule:
+        return self.rules.get(programme_id) or ReminderRule(programme_id=programme_id)
+
+    def off_track_agencies(self, programme_id: int) -> set[int]:
+        if programme_id not in self._off_track:
+            from rollout.progress import ProgressStatus, programme_progress
+
+            figures = programme_progress(Programme.objects.get(pk=programme_id), self.day)
+            self._off_track[programme_id] = {
+                row.agency_id for row in figures.agencies if row.status == ProgressStatus.OFF_TRACK
+            }
+        return self._off_track[programme_id]
+
+    def committee(self) -> list[User]:
+        if self._committee is None:
+            self._committee = committee_escalation_recipients()
+        return self._committee
+
+    @property
+    def horizon(self) -> dt.date:
+        longest = max([14, *(max(rule.days_before or [0]) for rule in self.rules.values())])
+        return self.day + dt.timedelta(days=longest)
+
+
+def open_milestones(day: dt.date, horizon: dt.date):
+    """Open milestones due on or before the horizon, of plans not completed, of agencies active on ``day``.
+    ``exclude(status=done)`` plus the due date range is exactly what the partial index
+    ``open_milestone_due_idx`` serves."""
+    return (
+        Milestone.objects.exclude(status=MilestoneStatus.DONE)
+        .filter(due_date__lte=horizon)
+        .exclude(plan__status=PlanStatus.COMPLETED)
+        .filter(plan__agency__active_from__lte=day)
+        .filter(Q(plan__agency__active_to__isnull=True) | Q(plan__agency__active_to__gte=day))
+    )
+
+
+def milestone_batches(day: dt.date, horizon: dt.date, size: int = SWEEP_BATCH_SIZE) -> Iterator[list[dict]]:
+    """Keyset pages over (due date, id): every page is one index range scan, whatever the total."""
+    base = open_milestones(day, horizon).order_by("due_date", "pk").values(
+        "pk", "due_date", "plan__agency_id", "plan__programme_id"
+    )
+    last: tuple[dt.date, int] | None = None
+    while True:
+        page = base
+        if last is not None:
+            page = page.filter(due_date__gte=last[0]).filter(Q(due_date__gt=last[0]) | Q(pk__gt=last[1]))
+        rows = list(page[:size])
+        if not rows:
+            return
+        yield rows
+        last = (rows[-1]["due_date"], rows[-1]["pk"])
+
+
+def _recipients_for(kind: str, agency: dict[str, list[User]], context: _SweepContext) -> list[User]:
+    if kind == ReminderKind.ESCALATION_HEAD:
+        return agency["heads"]
+    if kind == ReminderKind.ESCALATION_COMMITTEE:
+        return context.committee()
+    return agency["officers"]
+
+
+def _plan_batch(rows: list[dict], context: _SweepContext) -> list[ReminderLog]:
+    recipients = agency_recipients({row["plan__agency_id"] for row in rows})
+    planned = []
+    for row in rows:
+        programme_id, agency_id = row["plan__programme_id"], row["plan__agency_id"]
+        rule = context.rule(programme_id)
+        if not rule.enabled:
+            continue
+        overdue = row["due_date"] < context.day
+        off_track = (
+            overdue and rule.escalate_when_off_track and agency_id in context.off_track_agencies(programme_id)
+        )
+        for due in reminders_due(rule, row["due_date"], context.day, off_track=off_track):
+            for user in _recipients_for(due.kind, recipients[agency_id], context):
+                planned.append(ReminderLog(
+                    milestone_id=row["pk"], programme_id=programme_id, kind=due.kind, key=due.key,
+                    recipient_id=user.pk, email=user.email, for_date=context.day, reason=due.reason,
+                ))
+    return planned
+
+
+def _not_yet_claimed(planned: list[ReminderLog]) -> list[ReminderLog]:
+    if not planned:
+        return []
+    existing = set(
+        ReminderLog.objects.filter(
+            milestone_id__in={log.milestone_id for log in planned}, key__in={log.key for log in planned}
+        ).values_list("milestone_id", "kind", "key", "recipient_id")
+    )
+    return [log for log in planned if (log.milestone_id, log.kind, log.key, log.recipient_id) not in existing]
+
+
+def run_sweep(day: dt.date | None = None, *, dry_run: bool = False, enqueue: bool = True) -> SweepResult:
+    """Claim every reminder due on ``day`` (default today). A dry run only counts what would be claimed.
+    With ``enqueue`` the send task is queued after each batch's claims commit."""
+    day = day or timezone.localdate()
+    context = _SweepContext(day)
+    result = SweepResult(day=day, dry_run=dry_run)
+    for rows in milestone_batches(day, context.horizon):
+        result.batches += 1
+        result.milestones += len(rows)
+        new = _not_yet_claimed(_plan_batch(rows, context))
+        if not dry_run and new:
+            claim(new, enqueue=enqueue)
+        result.by_kind.update(log.kind for log in new)
+    return result
+
+
+def claim(logs: list[ReminderLog], *, enqueue: bool = True) -> None:
+    """Insert the reminder rows; a row another sweep already claimed is skipped by the database."""
+    now = timezone.now()
+    for log in logs:
+        log.status, log.next_attempt_at = ReminderStatus.PENDING, now
+    with transaction.atomic():
+        ReminderLog.objects.bulk_create(logs, ignore_conflicts=True, batch_size=500)
+        if enqueue:
+            queue_sending(len(logs))
+
+
+def queue_sending(count: int = 1) -> None:
+    """Queue enough send tasks for ``count`` reminders once the current transaction commits."""
+    from rollout.tasks import send_pending_reminders
+
+    for _ in range(min(max(count // 100, 1), 4)):
+        send_pending_reminders.delay_on_commit()
+
+
+# --- the weekly digest -------------------------------------------------------------------------------------
+
+
+def digest_recipients() -> list[User]:
+    from agencies.models import COMMITTEE_GROUP
+
+    return list(
+        _reachable(User.objects.filter(groups__name=COMMITTEE_GROUP, reminders_opt_out=False)).distinct().order_by("pk")
+    )
+
+
+def run_weekly_digest(day: dt.date | None = None, *, dry_run: bool = False, enqueue: bool = True) -> SweepResult:
+    """Claim one digest per current programme and committee member for the week of ``day``."""
+    day = day or timezone.localdate()
+    result = SweepResult(day=day, dry_run=dry_run)
+    week = (day - dt.timedelta(days=day.weekday())).isoformat()
+    planned = [
+        ReminderLog(
+            programme=programme, kind=ReminderKind.DIGEST, key=week, recipient=user, email=user.email, for_date=day
+        )
+        for programme in Programme.objects.filter(is_current=True)
+        for user in digest_recipients()
+    ]
+    existing = set(
+        ReminderLog.objects.filter(kind=ReminderKind.DIGEST, key=week, milestone__isnull=True)
+        .values_list("programme_id", "recipient_id")
+    )
+    new = [log for log in planned if (log.programme_id, log.recipient_id) not in existing]
+    if not dry_run and new:
+        claim(new, enqueue=enqueue)
+    result.by_kind.update(log.kind for log in new)
+    return result
+
+
+# --- sending -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SendResult:
+    sent: Counter = field(default_factory=Counter)
+    failed: int = 0
+    given_up: int = 0
+    cancelled: int = 0
+    lost_claims: int = 0
+
+    @property
+    def total_sent(self) -> int:
+        return sum(self.sent.values())
+
+
+def _lease() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.REMINDER_SEND_LEASE_SECONDS)
+
+
+def sendable(now: dt.datetime) -> Q:
+    waiting = Q(status__in=[ReminderStatus.PENDING, ReminderStatus.FAILED], next_attempt_at__lte=now)
+    abandoned = Q(status=ReminderStatus.SENDING, claimed_at__lt=now - _lease())
+    return waiting | abandoned
+
+
+def take_batch(size: int = SEND_BATCH_SIZE) -> tuple[uuid.UUID, list[ReminderLog]]:
+    """Move up to ``size`` sendable rows to *sending* under a new claim token; rows locked by another sender
+    are skipped. The condition is repeated in the UPDATE, so a row changed meanwhile is not taken (this is
+    what keeps SQLite, which has no row locks, correct too)."""
+    now = timezone.now()
+    token = uuid.uuid4()
+    with transaction.atomic():
+        candidates = (
+            ReminderLog.objects.filter(sendable(now)).order_by("next_attempt_at", "pk")
+            .select_for_update(skip_locked=True).values("pk")[:size]
+        )
+        ReminderLog.objects.filter(sendable(now), pk__in=Subquery(candidates)).update(
+            status=ReminderStatus.SENDING, claim_token=token, claimed_at=now, attempts=F("attempts") + 1
+        )
+    rows = list(
+        ReminderLog.objects.filter(claim_token=token, status=ReminderStatus.SENDING)
+        .select_related("milestone__plan__agency", "milestone__plan__programme", "programme", "recipient")
+        .order_by("pk")
+    )
+    return token, rows
+
+
+def _mine(log: ReminderLog, token: uuid.UUID):
+    return ReminderLog.objects.filter(pk=log.pk, claim_token=token, status=ReminderStatus.SENDING)
+
+
+def still_needed(log: ReminderLog) -> bool:
+    """A reminder for a milestone done (or moved to another due date, or of a completed plan or an agency
+    no longer active) since it was claimed is not sent."""
+    if log.milestone_id is None:
+        return True
+    milestone = log.milestone
+    agency = milestone.plan.agency
+    return (
+        milestone.status != MilestoneStatus.DONE
+        and log.key.startswith(milestone.due_date.isoformat() + "/")
+        and milestone.plan.status != PlanStatus.COMPLETED
+        and (agency.active_to is None or agency.active_to >= log.for_date)
+    )
+
+
+@contextmanager
+def _test_send_guard():
+    """Only when ``REMINDER_TEST_SEND_LOCK`` names a file (the worker-crash integration test): hold it
+    around send-and-mark, so the test can kill the worker anywhere but inside the residual window."""
+    path = settings.REMINDER_TEST_SEND_LOCK
+    if not path:
+        yield
+        return
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _record_failure(log: ReminderLog, token: uuid.UUID, error: Exception, result: SendResult) -> None:
+    now = timezone.now()
+    message = f"{type(error).__name__}: {error}"[:2000]
+    if log.attempts >= settings.REMINDER_MAX_ATTEMPTS:
+        _mine(log, token).update(status=ReminderStatus.GIVEN_UP, claim_token=None, last_error=message)
+        result.given_up += 1
+        logger.error("Reminder %s given up after %s attempts: %s", log.pk, log.attempts, message)
+        return
+    delay = settings.REMINDER_RETRY_SECONDS * 2 ** (log.attempts - 1)
+    _mine(log, token).update(
+        status=ReminderStatus.FAILED, claim_token=None, last_error=message,
+        next_attempt_at=now + dt.timedelta(seconds=delay),
+    )
+    result.failed += 1
+    logger.warning("Reminder %s failed (attempt %s), retry in %ss: %s", log.pk, log.attempts, delay, message)
+
+
+def deliver(log: ReminderLog, token: uuid.UUID, connection, result: SendResult) -> None:
+    # Renew the claim right before sending: if the lease ran out and another sender took the row, stop here.
+    if not _mine(log, token).update(claimed_at=timezone.now()):
+        result.lost_claims += 1
+        return
+    if not still_needed(log):
+        _mine(log, token).update(status=ReminderStatus.CANCELLED, claim_token=None)
+        result.cancelled += 1
+        return
+    try:
+        message = build_message(log, connection)
+    except Exception as error:  # a template or PDF problem: kept visible and retried like a refused send
+        logger.exception("Reminder %s could not be written", log.pk)
+        _record_failure(log, token, error, result)
+        return
+    if settings.REMINDER_TEST_SEND_DELAY_MS:
+        time.sleep(settings.REMINDER_TEST_SEND_DELAY_MS / 1000)
+    with _test_send_guard():
+        try:
+            message.send()
+        except Exception as error:
+            _record_failure(log, token, error, result)
+            return
+        # The residual window: the message is out, the row not yet marked. Kept to one short UPDATE.
+        marked = _mine(log, token).update(
+            status=ReminderStatus.SENT, claim_token=None, sent_at=timezone.now(), last_error=""
+        )
+    if marked:
+        result.sent[log.kind] += 1
+    else:
+        result.lost_claims += 1
+        logger.error("Reminder %s was sent but its claim was taken over meanwhile", log.pk)
+
+
+def send_pending(*, limit: int | None = None) -> SendResult:
+    """Send every reminder that may be sent now (at most ``limit``), a small batch at a time."""
+    result = SendResult()
+    done = 0
+    while limit is None or done < limit:
+        token, rows = take_batch(SEND_BATCH_SIZE if limit is None else min(SEND_BATCH_SIZE, limit - done))
+        if not rows:
+            break
+        connection = get_connection()
+        try:
+            connection.open()
+        except Exception as error:  # the mail server is down: every taken row fails and is retried later
+            for log in rows:
+                _record_failure(log, token, error, result)
+            break
+        try:
+            for log in rows:
+                deliver(log, token, connection, result)
+        finally:
+            connection.close()
+        done += len(rows)
+    return result
+
+
+def next_send_at() -> dt.datetime | None:
+    """When the next retry or lease expiry falls due, so the sender can be woken for it."""
+    waiting = (
+        ReminderLog.objects.filter(status__in=[ReminderStatus.PENDING, ReminderStatus.FAILED])
+        .order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first()
+    )
+    sending = (
+        ReminderLog.objects.filter(status=ReminderStatus.SENDING)
+        .order_by("claimed_at").values_list("claimed_at", flat=True).first()
+    )
+    candidates = [moment for moment in (waiting, sending and sending + _lease()) if moment]
+    return min(candidates) if candidates else None
+
+
+# --- the e-mails -------------------------------------------------------------------------------------------
+
+
+def milestone_url(milestone: Milestone) -> str:
+    return settings.SITE_URL + reverse("rollout:milestone", kwargs={"pk": milestone.pk})
+
+
+def reminder_context(log: ReminderLog) -> dict:
+    context = {"log": log, "recipient": log.recipient, "site_url": settings.SITE_URL,
+               "reminders_url": settings.SITE_URL + reverse("rollout:my_reminders")}
+    if log.milestone_id is None:
+        context.update(digest_context(log.programme, log.for_date))
+        return context
+    milestone = log.milestone
+    days = (log.for_date - milestone.due_date).days
+    context.update({
+        "milestone": milestone,
+        "plan": milestone.plan,
+        "agency": milestone.plan.agency,
+        "programme": milestone.plan.programme,
+        "days_left": max(-days, 0),
+        "days_overdue": max(days, 0),
+        "milestone_url": milestone_url(milestone),
+        "off_track": log.reason == "off_track",
+    })
+    return context
+
+
+def digest_context(programme: Programme, day: dt.date) -> dict:
+    """The week before ``day``: the figures against the target, and what fell overdue or was completed."""
+    from rollout.progress import programme_progress
+
+    figures = programme_progress(programme, day)
+    week_start = day - dt.timedelta(days=7)
+    milestones = Milestone.objects.filter(plan__programme=programme).select_related("plan__agency")
+    newly_overdue = milestones.exclude(status=MilestoneStatus.DONE).filter(due_date__gte=week_start, due_date__lt=day)
+    newly_completed = milestones.filter(status=MilestoneStatus.DONE, completed_on__gte=week_start, completed_on__lt=day)
+    completed_agencies = [
+        row for row in figures.agencies if row.completed_on and week_start <= row.completed_on < day
+    ]
+    return {
+        "programme": programme,
+        "figures": figures,
+        "days_past_target": max(-figures.days_to_target, 0),
+        "week_start": week_start,
+        "week_end": day - dt.timedelta(days=1),
+        "newly_overdue": list(newly_overdue.order_by("due_date", "plan__agency__code", "number")[:50]),
+        "newly_overdue_count": newly_overdue.count(),
+        "newly_completed": list(newly_completed.order_by("-completed_on", "plan__agency__code", "number")[:50]),
+        "newly_completed_count": newly_completed.count(),
+        "completed_agencies": completed_agencies,
+    }
+
+
+def _template(kind: str) -> str:
+    return "digest" if kind == ReminderKind.DIGEST else "milestone"
+
+
+def render_reminder(log: ReminderLog) -> tuple[str, str, str]:
+    """Subject, plain text and HTML of a reminder, in the recipient's language."""
+    language = log.recipient.language or settings.LANGUAGE_CODE
+    name = _template(log.kind)
+    with translation.override(language):
+        context = reminder_context(log)
+        context["language"] = language
+        subject = " ".join(render_to_string(f"emails/reminders/{name}_subject.txt", context).split())
+        text = render_to_string(f"emails/reminders/{name}.txt", context)
+        html = render_to_string(f"emails/reminders/{name}.html", context)
+    return subject, text, html
+
+
+def build_message(log: ReminderLog, connection=None) -> EmailMultiAlternatives:
+    subject, text, html = render_reminder(log)
+    message = EmailMultiAlternatives(
+        subject, text, to=[log.email], connection=connection,
+        headers={"Message-ID": log.message_id, "X-ISO-Reminder": log.identity},
+    )
+    message.attach_alternative(html, "text/html")
+    if log.kind == ReminderKind.ESCALATION_COMMITTEE:
+        from rollout.letters import urging_letter_filename, urging_letter_pdf
+
+        milestone = log.milestone
+        message.attach(
+            urging_letter_filename(milestone.plan.agency, log.for_date),
+            urging_letter_pdf(milestone.plan, log.for_date),
+            "application/pdf",
+        )
+    return message
+
+
+# --- beat's schedules --------------------------------------------------------------------------------------
+
+
+def ensure_schedules(periodic_task_model=None, crontab_model=None) -> None:
+    """Create the daily sweep (07:00) and the weekly digest (Monday 07:30) in beat's database schedule, in
+    the province's time zone. Idempotent; a schedule already there, perhaps edited in the admin, is kept."""
+    if periodic_task_model is None or crontab_model is None:
+        from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+        periodic_task_model, crontab_model = PeriodicTask, CrontabSchedule
+    wanted = [
+        ("Daily deadline reminders", DAILY_SWEEP_TASK, {"minute": "0", "hour": "7", "day_of_week": "*"}),
+        ("Weekly digest to the steering committee", WEEKLY_DIGEST_TASK,
+         {"minute": "30", "hour": "7", "day_of_week": "1"}),
+    ]
+    for name, task, times in wanted:
+        if periodic_task_model.objects.filter(task=task).exists():
+            continue
+        schedule, _created = crontab_model.objects.get_or_create(
+            **times, day_of_month="*", month_of_year="*", timezone=SCHEDULE_TIMEZONE
+        )
+        periodic_task_model.objects.create(name=name, task=task, crontab=schedule, enabled=True)
