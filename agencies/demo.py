@@ -43,7 +43,7 @@ from agencies.models import (
     User,
     UserRole,
 )
-from agencies.services import ensure_role_groups
+from agencies.services import ensure_role_groups, grant_role_permissions
 
 PROVINCE_GSO_CODE = 33
 DIRECTIVE_YEAR_START = dt.date(2007, 1, 1)
@@ -189,47 +189,77 @@ class Loader:
             self._count(self.created, "agencies", len(new))
         return Agency.objects.in_bulk([row["code"] for row in rows], field_name="code")
 
-    def user(self, username: str, password_hash: str, groups=(), **values) -> User:
-        values.setdefault("email", f"{username}@{EMAIL_DOMAIN}")
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = User(username=username, password=password_hash, **values)
-            user.save()
-            self._count(self.created, "accounts")
-        elif changed := self._changed_fields(user, values):
-            for name in changed:
-                setattr(user, name, values[name])
-            user.save()
-            self._count(self.updated, "accounts")
-        if groups and not set(groups) <= set(user.groups.all()):
-            user.groups.add(*groups)
-        return user
+    def users(self, specs: list[dict]) -> dict[str, User]:
+        """Upsert accounts by username; new ones are inserted in bulk with their role's permissions."""
+        specs = [{"email": f"{spec['username']}@{EMAIL_DOMAIN}", **spec} for spec in specs]
+        existing = User.objects.in_bulk([spec["username"] for spec in specs], field_name="username")
+        new, password_hash = [], None
+        for spec in specs:
+            values = {key: value for key, value in spec.items() if key not in ("username", "groups")}
+            user = existing.get(spec["username"])
+            if user is None:
+                # Hashed once for all demo accounts: hashing is deliberately slow.
+                password_hash = password_hash or make_password(settings.DEMO_PASSWORD)
+                new.append(User(username=spec["username"], password=password_hash, **values))
+            elif changed := self._changed_fields(user, values):
+                for name in changed:
+                    setattr(user, name, values[name])
+                user.save()  # the post_save signal re-syncs the object permissions
+                self._count(self.updated, "accounts")
+        if new:
+            User.objects.bulk_create(new)
+            grant_role_permissions(new)
+            self._count(self.created, "accounts", len(new))
+        users = User.objects.in_bulk([spec["username"] for spec in specs], field_name="username")
+        memberships = User.groups.through
+        held = set(memberships.objects.filter(user__in=users.values()).values_list("user_id", "group_id"))
+        missing = [
+            memberships(user_id=users[spec["username"]].pk, group_id=group.pk)
+            for spec in specs for group in spec.get("groups", ())
+            if (users[spec["username"]].pk, group.pk) not in held
+        ]
+        memberships.objects.bulk_create(missing)
+        return users
 
-    def committee(self, agency: Agency, **values) -> SteeringCommittee:
-        committee = SteeringCommittee.objects.filter(agency=agency).first()
-        if committee is None:
-            committee = SteeringCommittee.objects.create(agency=agency, **values)
-            self._count(self.created, "steering committees")
-        elif changed := self._changed_fields(committee, values):
-            for name in changed:
-                setattr(committee, name, values[name])
-            committee.save()
-            self._count(self.updated, "steering committees")
-        return committee
+    def committees(self, decisions: dict[Agency, dict]) -> dict[int, SteeringCommittee]:
+        """Upsert one committee per agency; returns them by agency id."""
+        existing = {c.agency_id: c for c in SteeringCommittee.objects.filter(agency__in=list(decisions))}
+        new = []
+        for agency, values in decisions.items():
+            committee = existing.get(agency.pk)
+            if committee is None:
+                new.append(SteeringCommittee(agency=agency, **values))
+            elif changed := self._changed_fields(committee, values):
+                for name in changed:
+                    setattr(committee, name, values[name])
+                committee.save()
+                self._count(self.updated, "steering committees")
+        if new:
+            bulk_create_with_history(new, SteeringCommittee)
+            self._count(self.created, "steering committees", len(new))
+        committees = SteeringCommittee.objects.filter(agency__in=list(decisions)).select_related("agency")
+        return {committee.agency_id: committee for committee in committees}
 
-    def members(self, committee: SteeringCommittee, rows: list[dict]) -> None:
-        existing = {member.name: member for member in committee.members.all()}
-        for row in rows:
+    def members(self, rows: list[tuple[SteeringCommittee, dict]]) -> None:
+        """Upsert members by (committee, name); new ones are checked against the chair rule, then bulk inserted."""
+        committees = {committee.pk for committee, _row in rows}
+        existing = {(m.committee_id, m.name): m for m in CommitteeMember.objects.filter(committee__in=committees)}
+        new = []
+        for committee, row in rows:
             values = {key: value for key, value in row.items() if key != "name"}
-            member = existing.get(row["name"])
+            member = existing.get((committee.pk, row["name"]))
             if member is None:
-                CommitteeMember(committee=committee, **row).save()
-                self._count(self.created, "committee members")
+                member = CommitteeMember(committee=committee, **row)
+                member.clean()
+                new.append(member)
             elif changed := self._changed_fields(member, values):
                 for name in changed:
                     setattr(member, name, values[name])
                 member.save()
                 self._count(self.updated, "committee members")
+        if new:
+            bulk_create_with_history(new, CommitteeMember)
+            self._count(self.created, "committee members", len(new))
 
     def report(self) -> None:
         self.stdout.write("Illustrative demo data for Hưng Yên province as of 2007 (names and decisions invented).\n")
@@ -330,7 +360,6 @@ def _decision(agency: Agency, index: int) -> dict:
 def load(stdout: TextIO) -> None:
     loader = Loader(stdout)
     committee_group, dost_group = ensure_role_groups()
-    password_hash = make_password(settings.DEMO_PASSWORD)
 
     province_rows, department_rows, district_rows, commune_rows, unit_rows = _agency_rows()
     province = loader.agencies(province_rows)[PROVINCIAL_COMMITTEE_CODE]
@@ -340,40 +369,35 @@ def load(stdout: TextIO) -> None:
     loader.agencies(_with_parent(unit_rows, departments))
 
     mandatory = sorted([*departments.values(), *districts.values()], key=lambda agency: agency.code)
+    specs = [
+        {"username": "committee", "groups": [committee_group], "first_name": "Trang", "last_name": "Phạm Thu",
+         "agency_id": province.pk, "role": "",
+         "position": "Chuyên viên Văn phòng UBND tỉnh, thư ký Ban chỉ đạo ISO tỉnh"},
+        {"username": "dost", "groups": [dost_group], "first_name": "Tuấn", "last_name": "Đào Minh",
+         "agency_id": departments["SKHCN"].pk, "role": UserRole.VIEWER,
+         "position": "Trưởng phòng Quản lý Tiêu chuẩn - Đo lường - Chất lượng, Sở KH&CN"},
+        {"username": "viewer-stc", "first_name": "Hương", "last_name": "Lê Thu",
+         "agency_id": departments["STC"].pk, "role": UserRole.VIEWER,
+         "position": "Chuyên viên Phòng Hành chính sự nghiệp, Sở Tài chính"},
+    ]
     for index, agency in enumerate(mandatory):
-        lower = agency.code.lower()
         head_family, head_given = agency.head_name.rsplit(" ", 1)
-        head = loader.user(
-            f"head-{lower}", password_hash, first_name=head_given, last_name=head_family,
-            agency_id=agency.pk, role=UserRole.AGENCY_HEAD, position=agency.head_title,
-        )
         officer_family, officer_given = person(500 + index)
-        officer = loader.user(
-            f"officer-{lower}", password_hash, first_name=officer_given, last_name=officer_family,
-            agency_id=agency.pk, role=UserRole.ISO_OFFICER, position="Chuyên viên, cán bộ ISO",
-        )
-        committee = loader.committee(agency, **_decision(agency, index))
-        loader.members(committee, _member_rows(agency, index, head, officer))
+        specs += [
+            {"username": f"head-{agency.code.lower()}", "first_name": head_given, "last_name": head_family,
+             "agency_id": agency.pk, "role": UserRole.AGENCY_HEAD, "position": agency.head_title},
+            {"username": f"officer-{agency.code.lower()}", "first_name": officer_given, "last_name": officer_family,
+             "agency_id": agency.pk, "role": UserRole.ISO_OFFICER, "position": "Chuyên viên, cán bộ ISO"},
+        ]
+    users = loader.users(specs)
 
-    secretary = loader.user(
-        "committee", password_hash, groups=[committee_group], first_name="Trang", last_name="Phạm Thu",
-        agency_id=province.pk, role="", position="Chuyên viên Văn phòng UBND tỉnh, thư ký Ban chỉ đạo ISO tỉnh",
-    )
-    loader.user(
-        "dost", password_hash, groups=[dost_group], first_name="Tuấn", last_name="Đào Minh",
-        agency_id=departments["SKHCN"].pk, role=UserRole.VIEWER,
-        position="Trưởng phòng Quản lý Tiêu chuẩn - Đo lường - Chất lượng, Sở KH&CN",
-    )
-    loader.user(
-        "viewer-stc", password_hash, first_name="Hương", last_name="Lê Thu", agency_id=departments["STC"].pk,
-        role=UserRole.VIEWER, position="Chuyên viên Phòng Hành chính sự nghiệp, Sở Tài chính",
-    )
-
-    provincial = loader.committee(
-        province, decision_number="1025/QĐ-UBND", decision_date=dt.date(2007, 5, 8),
-        management_representative=departments["SKHCN"].head_name,
-    )
-    loader.members(provincial, [
+    committees = loader.committees({
+        province: {"decision_number": "1025/QĐ-UBND", "decision_date": dt.date(2007, 5, 8),
+                   "management_representative": departments["SKHCN"].head_name},
+        **{agency: _decision(agency, index) for index, agency in enumerate(mandatory)},
+    })
+    secretary = users["committee"]
+    member_rows = [(committees[province.pk], row) for row in [
         {"name": province.head_name, "position": province.head_title, "role": MemberRole.CHAIR,
          "user_id": None, "training_notes": ""},
         {"name": departments["SKHCN"].head_name, "position": "Giám đốc Sở Khoa học và Công nghệ, Phó Trưởng ban "
@@ -382,5 +406,9 @@ def load(stdout: TextIO) -> None:
          "user_id": secretary.pk, "training_notes": ""},
         *({"name": departments[code].head_name, "position": f"Giám đốc {departments[code].name}",
            "role": MemberRole.MEMBER, "user_id": None, "training_notes": ""} for code in ("SNV", "SKHDT", "STC")),
-    ])
+    ]]
+    for index, agency in enumerate(mandatory):
+        head, officer = users[f"head-{agency.code.lower()}"], users[f"officer-{agency.code.lower()}"]
+        member_rows += [(committees[agency.pk], row) for row in _member_rows(agency, index, head, officer)]
+    loader.members(member_rows)
     loader.report()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from guardian.shortcuts import assign_perm, get_perms, remove_perm
 
@@ -11,6 +11,7 @@ from agencies.models import (
     COMMITTEE_GROUP,
     DOST_GROUP,
     Agency,
+    AgencyUserObjectPermission,
     CommitteeMember,
     SteeringCommittee,
     User,
@@ -39,6 +40,19 @@ def sync_agency_permissions(user: User) -> None:
             assign_perm(perm, user, user.agency)
     if hasattr(user, "_iso_group_names"):
         del user._iso_group_names
+
+
+def grant_role_permissions(new_users: list[User]) -> None:
+    """Bulk variant of sync_agency_permissions for users just created in bulk (who hold no permissions yet)."""
+    permissions = {
+        f"agencies.{permission.codename}": permission
+        for permission in Permission.objects.filter(content_type__app_label="agencies", content_type__model="agency")
+    }
+    AgencyUserObjectPermission.objects.bulk_create([
+        AgencyUserObjectPermission(user=user, permission=permissions[perm], content_object_id=user.agency_id)
+        for user in new_users if user.agency_id
+        for perm in sorted(PERMISSIONS_OF_ROLE.get(user.role, ()))
+    ])
 
 
 def ensure_role_groups() -> tuple[Group, Group]:
