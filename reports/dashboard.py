@@ -291,6 +291,11 @@ def build_dashboard(params) -> dict:
             "chart": completion_chart_svg(programme, series, as_of=choices.as_of),
             "series_headings": [series_label(key) for key in SERIES_KEYS],
             "series_table": _series_table(series),
+            "current_sort": ("-" if choices.descending else "") + choices.sort,
+            "sort_choices": sort_choices(),
+            "province_query": choices.query_string(district=""),
+            "district_query": choices.query_string(district="", group="", kind=""),
+            "page_query": choices.query_string(),
         }
     )
     return context

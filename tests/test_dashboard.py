@@ -147,7 +147,7 @@ def test_a_bad_date_gives_a_notice_and_today(client, province, bad):
     html = response.content.decode()
     assert response.status_code == 200
     assert "is not a date the dashboard can show; showing today, 30/06/2009, instead." in html
-    assert 'value="2009-06-30"' in html
+    assert 'value="30/06/2009"' in html
 
 
 def test_a_date_in_the_vietnamese_form_is_understood(client, province):
@@ -182,6 +182,11 @@ def test_paging_and_a_page_past_the_end_shows_the_last_page(client, db):
     first = get(client).content.decode()
     assert len(table_codes(first)) == PAGE_SIZE
     assert "Page 1 of 2" in first
+    next_link = re.search(r'href="\?([^"]*)" rel="next"', first).group(1).replace("&amp;", "&")
+    assert "page=2" in next_link and "programme=" in next_link and "as_of=2009-06-30" in next_link
+    filtered = get(client, kind="commune", q="kim").content.decode()
+    filtered_next = re.search(r'href="\?([^"]*)" rel="next"', filtered).group(1).replace("&amp;", "&")
+    assert "kind=commune" in filtered_next and "q=kim" in filtered_next
     html = get(client, page="99").content.decode()
     assert "There is no page 99; showing the last page, 2." in html
     assert len(table_codes(html)) == 7 + PAGE_SIZE + 10 - PAGE_SIZE
