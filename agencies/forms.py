@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyGroup, AgencyKind, CommitteeMember, SteeringCommittee, User
+
+
+def fold(text: str) -> str:
+    """Lower-case Vietnamese text without diacritics, for searching: 'Đại Đồng' → 'dai dong'."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().split())
 
 
 class AgencyFilterForm(forms.Form):
@@ -21,8 +29,14 @@ class AgencyFilterForm(forms.Form):
     def filter(self, agencies):
         """Apply the valid filters; an invalid choice is reported by the form and ignored."""
         data = self.cleaned_data if self.is_valid() else {}
-        if query := (data.get("q") or "").strip():
-            agencies = agencies.filter(Q(name__icontains=query) | Q(code__icontains=query))
+        if query := fold(data.get("q") or ""):
+            # Matched in Python so that case and diacritics never matter ("dai dong" finds "Đại Đồng"),
+            # whatever the database's collation; the registry is a few thousand rows at most.
+            matching = [
+                pk for pk, name, code in agencies.values_list("pk", "name", "code")
+                if query in fold(name) or query in fold(code)
+            ]
+            agencies = agencies.filter(pk__in=matching)
         if data.get("group"):
             agencies = agencies.filter(group=data["group"])
         if data.get("kind"):
