@@ -118,7 +118,8 @@ def plan_history(plan) -> list[HistoryEntry]:
 def changes_since(obj: models.Model, version: int) -> list[FieldChange]:
     """What changed on ``obj`` since the reader loaded it at ``version`` (for the locking conflict message).
 
-    For a plan this includes its milestones' changes made since then, e.g. due dates edited by someone else.
+    For a plan this includes its milestones' changes saved with or after the plan's next version, e.g. due
+    dates edited by someone else (``update_due_dates`` saves the plan first, then the milestones).
     """
     records = obj.history.order_by("-history_date", "-history_id")
     seen = records.filter(version=version).first()
@@ -127,19 +128,21 @@ def changes_since(obj: models.Model, version: int) -> list[FieldChange]:
         return []
     changes = _field_changes(type(obj), latest, seen)
     if obj._meta.model_name == "implementationplan":
-        changes.extend(_milestone_changes_after(obj, seen.history_date))
+        following = obj.history.filter(version__gt=version).order_by("history_date", "history_id").first()
+        if following is not None:
+            changes.extend(_milestone_changes_from(obj, following.history_date))
     return changes
 
 
-def _milestone_changes_after(plan, since: dt.datetime) -> list[FieldChange]:
+def _milestone_changes_from(plan, boundary: dt.datetime) -> list[FieldChange]:
     by_milestone = defaultdict(list)
     for record in Milestone.history.filter(plan_id=plan.pk).order_by("history_date", "history_id"):
         by_milestone[record.id].append(record)
     changes = []
     for milestone_records in by_milestone.values():
-        before = [record for record in milestone_records if record.history_date <= since]
+        before = [record for record in milestone_records if record.history_date < boundary]
         latest = milestone_records[-1]
-        if before and latest.history_date > since:
+        if before and latest.history_date >= boundary:
             prefix = f"{latest.number}. {latest.name} — "
             changes.extend(_field_changes(Milestone, latest, before[-1], prefix=prefix))
     return changes

@@ -247,14 +247,16 @@ def update_due_dates(plan: ImplementationPlan, due_dates: dict[int, dt.date], *,
             changed.append(milestone)
     if errors:
         raise ValidationError(errors)
-    for milestone in changed:
-        milestone.version += 1  # the rows are locked (select_for_update) until commit
-        _save(milestone, by)
     if changed and fresh.head_approved_at:
         # The head approved other dates.
         fresh.head_approved_by = None
         fresh.head_approved_at = None
+    # The plan's new version is saved before its milestones: rollout.history.changes_since reads the
+    # milestone rows saved after it as this edit's changes.
     _save(fresh, by)
+    for milestone in changed:
+        milestone.version += 1  # the rows are locked (select_for_update) until commit
+        _save(milestone, by)
     _sync(plan, fresh)
     return changed
 
