@@ -47,6 +47,16 @@ def urging_letter_context(plan: ImplementationPlan, day: dt.date) -> dict:
         "off_track": agency_progress(plan.programme, agency, day).status == ProgressStatus.OFF_TRACK,
         "letter_date": day,
         "reply_by": day + dt.timedelta(days=REPLY_WITHIN_DAYS),
+        "document_date": day,
+        "number_suffix": "CV-BCĐ",
+        "doc_kind": "CÔNG VĂN",
+        "summary_line": "V/v đôn đốc thực hiện kế hoạch triển khai áp dụng HTQLCL theo TCVN ISO 9001",
+        "recipients": [
+            "Như trên;", "Trưởng Ban Chỉ đạo ISO tỉnh (để báo cáo);",
+            "Sở Khoa học và Công nghệ (cơ quan thường trực);", "Sở Nội vụ;", "Lưu: VT, BCĐ.",
+        ],
+        "signer_authority": "TM. BAN CHỈ ĐẠO ISO",
+        "signer_title": "TRƯỞNG BAN",
         "signer_name": chair.name if chair else "",
         "hide_page_numbers": True,
     }
