@@ -1,0 +1,62 @@
+"""The Nu Html Checker (the vnu-jar npm package, run with the system Java) finds no error in the rendered
+login page, dashboard, agency page, officer home and urge page — including their error and notice states.
+All pages are checked by one Java run, which is the slow part."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from rollout.models import Milestone
+from tests.fixtures_dashboard import AS_OF, build_province
+
+pytestmark = pytest.mark.django_db
+VNU = Path(__file__).resolve().parents[1] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def render_pages(client, province) -> dict[str, str]:
+    pages = {"login": client.get(reverse("login"))}
+    client.force_login(province["committee"])
+    pages["dashboard"] = client.get("/")
+    pages["dashboard_district"] = client.get("/", {"district": "YENMY", "sort": "-overdue", "q": "xa"})
+    pages["dashboard_notices"] = client.get("/", {"as_of": "31/02/2009", "kind": "castle", "page": "99"})
+    pages["agency"] = client.get(reverse("agencies:detail", kwargs={"code": "YENMY"}))
+    pages["urge"] = client.get(reverse("rollout:urge", kwargs={"code": "YENMY"}))
+    pages["urge_error"] = client.post(reverse("rollout:urge", kwargs={"code": "YENMY"}), {"message": ""})
+    client.force_login(province["officer_yenmy"])
+    pages["officer_home"] = client.get("/")
+    milestone = Milestone.objects.get(plan=province["plans"]["YENMY"], number=2)
+    pages["officer_home_error"] = client.post(
+        reverse("rollout:quick_update", kwargs={"pk": milestone.pk}),
+        {f"m{milestone.pk}-version": milestone.version, f"m{milestone.pk}-status": "done"},
+    )
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+    return {name: response.content.decode() for name, response in pages.items()}
+
+
+def test_the_main_pages_are_valid_html(client, tmp_path):
+    with time_machine.travel(dt.datetime.combine(AS_OF, dt.time(5, 0), tzinfo=dt.UTC), tick=False):
+        pages = render_pages(client, build_province())
+    files = []
+    for name, html in pages.items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        files.append(str(path))
+    assert VNU.exists(), "run `npm ci` (scripts/setup.sh dev does) to install vnu-jar"
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    errors = [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine', '?')}: {m['message']} — {m.get('extract', '')!r}"
+        for m in messages if m.get("type") in ("error", "non-document-error")
+    ]
+    assert errors == [], "\n".join(errors)
