@@ -70,7 +70,8 @@ def test_committee_member_urges_an_agency_and_its_officer_and_head_get_the_lette
     assert "2. Đào tạo nhận thức (hạn 30/06/2008)" in letter.body
     assert "Xây dựng tài liệu" not in letter.body
     assert "Thành lập Ban chỉ đạo ISO" not in letter.body
-    assert "Người gửi: Cường Lê Văn" in letter.body
+    assert f"Người gửi: {committee_user.display_name}" in letter.body
+    assert "Cường" in committee_user.display_name
     assert f"http://127.0.0.1:8000{agency_a.get_absolute_url()}" in letter.body
 
     record = UrgeRecord.objects.get()
@@ -168,3 +169,21 @@ def test_an_unknown_programme_is_refused(login, committee_user, officer_a, progr
     response = login(committee_user).post(urge_url(agency_a), {"programme": "999999", "message": "Báo cáo."})
     assert response.status_code == 200
     assert not UrgeRecord.objects.exists()
+
+
+def test_the_agency_page_offers_the_urge_form_to_the_committee_and_lists_urgings(
+    login, committee_user, officer_a, programme, agency_a
+):
+    urge_agency(agency_a, programme, by=committee_user, message="Hoàn thành đánh giá nội bộ.")
+    page = login(committee_user).get(agency_a.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f'action="{urge_url(agency_a)}"' in page
+    assert "Send the urging letter now" in page
+    assert f"Goes to: {officer_a.email}" in page
+    assert "02/03/2009 16:30" in page and "by committee" in page and "Hoàn thành đánh giá nội bộ." in page
+
+
+def test_the_agencys_own_officer_sees_the_urgings_but_no_form(login, committee_user, officer_a, programme, agency_a):
+    urge_agency(agency_a, programme, by=committee_user, message="Hoàn thành đánh giá nội bộ.")
+    page = login(officer_a).get(agency_a.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Hoàn thành đánh giá nội bộ." in page
+    assert urge_url(agency_a) not in page

@@ -1,0 +1,28 @@
+"""``{% urge_panel agency %}``: the urge form (committee and DOST) and the urgings sent, for any agency page."""
+
+from __future__ import annotations
+
+from django import template
+
+from agencies.access import is_reviewer
+from rollout.models import Programme
+from rollout.urging import urge_recipients
+from rollout.views_urging import UrgeForm, urge_history
+
+register = template.Library()
+
+
+@register.inclusion_tag("rollout/includes/urge_panel.html", takes_context=True)
+def urge_panel(context, agency):
+    user = context["request"].user
+    reviewer = is_reviewer(user)
+    return {
+        "agency": agency,
+        "urges": urge_history(agency),
+        "user_is_reviewer": reviewer,
+        "recipients": urge_recipients(agency) if reviewer else [],
+        "urge_form": UrgeForm(initial={"programme": Programme.objects.first()}, auto_id="urge_%s")
+        if reviewer
+        else None,
+        "csrf_token": context.get("csrf_token"),
+    }
