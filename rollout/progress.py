@@ -31,11 +31,15 @@ An agency's status on D is decided in this order:
 
 A milestone is *overdue* on D when its due date is before D and it is not done on D (``overdue`` counts them).
 
-Aggregation happens in the database. Whatever the number of agencies, ``programme_progress`` runs a fixed
-number of queries: the agencies, their plans (with correlated subqueries for creation, status on D,
-milestone totals and completion), and one grouped aggregate over each milestone's latest status change as of
-D (a window function keeps the latest change per milestone). The per-agency status rule above is applied in
-Python to those per-agency figures, and the group totals are counted from them.
+Aggregation happens in the database. Whatever the number of agencies, ``programme_progress`` runs four
+queries: the agencies; their plans (correlated subqueries give creation, status on D and completion day); one
+grouped aggregate over the milestones, grouped by plan, status on D and due bucket (the status on D is a
+correlated subquery on the ``(milestone, effective_on)`` index), so at most a dozen rows per plan; the stage
+names. The per-agency status rule above is applied in Python to those per-agency figures, and the group totals
+are counted from them.
+
+``to_completion`` (the milestones the forecast still waits for) is the completion milestone's number, as
+milestones are numbered 1…n in order: maintenance milestones after it do not delay completion.
 """
 
 from __future__ import annotations
@@ -47,8 +51,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Value, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import Case, Count, IntegerField, Max, Min, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -151,9 +154,12 @@ def programme_progress(programme: Programme, as_of: dt.date | None = None, *, ag
     """Progress of every tracked agency on ``as_of`` and the totals per group, for the mandatory groups
     and for the province. ``agencies`` (a queryset) restricts the agencies considered, e.g. to a district's."""
     as_of = as_of or timezone.localdate()
-    base = Agency.objects.active_on(as_of).filter(group__in=TRACKED_GROUPS)
-    if agencies is not None:
-        base = base.filter(pk__in=agencies.values("pk"))
+    # Filters go on the caller's queryset itself (not ``pk__in``) so the database can use its conditions,
+    # e.g. the code-prefix index for a province's agencies.
+    base = agencies if agencies is not None else Agency.objects.all()
+    base = base.filter(
+        Q(active_from__lte=as_of), Q(active_to__isnull=True) | Q(active_to__gte=as_of), group__in=TRACKED_GROUPS
+    )
     rows = _agency_rows(programme, as_of, base)
     return _summarise(programme, as_of, rows)
 
@@ -172,9 +178,7 @@ def completion_series(
     Two queries whatever the number of dates: the agencies (with their active period) and their completion
     days; each date then counts the agencies active on it."""
     dates = sorted(dates)
-    base = Agency.objects.filter(group__in=TRACKED_GROUPS)
-    if agencies is not None:
-        base = base.filter(pk__in=agencies.values("pk"))
+    base = (agencies if agencies is not None else Agency.objects.all()).filter(group__in=TRACKED_GROUPS)
     completed = dict(_completion_days(programme).filter(agency__in=base).values_list("agency_id", "completed_then"))
     members = list(base.values_list("pk", "group", "active_from", "active_to"))
     keys = [str(g) for g in TRACKED_GROUPS] + [MANDATORY_KEY, PROVINCE_KEY]
@@ -211,51 +215,19 @@ def _completion_days(programme: Programme):
 
 
 def _plan_figures(programme: Programme, as_of: dt.date, base) -> dict[int, dict]:
-    """One row per plan of the programme for the agencies in ``base``: creation, status on the date,
-    milestone totals and completion day."""
+    """One row per plan of the programme for the agencies in ``base`` that exists on the date: its status
+    on the date and its completion day."""
     end = _end_of_day(as_of)
     transitions = PlanTransition.objects.filter(plan=OuterRef("pk"))
-    milestones = Milestone.objects.filter(plan=OuterRef("pk")).order_by().values("plan")
-    count = Count("pk")
     plans = (
         _completion_days(programme)
         .filter(agency__in=base)
+        .order_by()
         .annotate(
             created_at=Subquery(transitions.order_by("at", "pk").values("at")[:1]),
             status_then=Subquery(transitions.filter(at__lt=end).order_by("-at", "-pk").values("to_status")[:1]),
-            total=Coalesce(Subquery(milestones.annotate(n=count).values("n")), 0),
-            completion_number=Subquery(
-                Milestone.objects.filter(plan=OuterRef("pk"), is_completion=True)
-                .order_by("number")
-                .values("number")[:1]
-            ),
-            to_completion=Coalesce(
-                Subquery(milestones.filter(number__lte=OuterRef("completion_number")).annotate(n=count).values("n")),
-                F("total"),
-            ),
-            due_before=Coalesce(Subquery(milestones.filter(due_date__lt=as_of).annotate(n=count).values("n")), 0),
-            due_long_before=Coalesce(
-                Subquery(
-                    milestones.filter(due_date__lt=as_of - dt.timedelta(days=SERIOUSLY_OVERDUE_DAYS))
-                    .annotate(n=count)
-                    .values("n")
-                ),
-                0,
-            ),
         )
-        .values(
-            "pk",
-            "agency_id",
-            "start_date",
-            "status",
-            "completed_then",
-            "created_at",
-            "status_then",
-            "total",
-            "to_completion",
-            "due_before",
-            "due_long_before",
-        )
+        .values("pk", "agency_id", "start_date", "status", "completed_then", "created_at", "status_then")
     )
     figures = {}
     for plan in plans:
@@ -269,41 +241,72 @@ def _plan_figures(programme: Programme, as_of: dt.date, base) -> dict[int, dict]
     return figures
 
 
-def _milestone_figures(programme: Programme, as_of: dt.date, base) -> dict[int, dict]:
-    """Per plan, from each milestone's latest status change on or before the date: how many milestones are
-    done, in progress or blocked, done among those due before the date, the highest stage done."""
-    latest = (
-        MilestoneStatusChange.objects.filter(
-            effective_on__lte=as_of,
-            milestone__plan__programme=programme,
-            milestone__plan__agency__in=base,
-        )
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("milestone_id")],
-                order_by=[F("effective_on").desc(), F("at").desc(), F("pk").desc()],
-            )
-        )
-        .filter(rank=1)
-        .values("pk")
+@dataclass
+class _MilestoneFigures:
+    total: int = 0
+    done: int = 0
+    active: int = 0  # in progress or blocked
+    due_before: int = 0
+    done_due_before: int = 0
+    due_long_before: int = 0
+    done_due_long_before: int = 0
+    stage: int = 0
+    completion_number: int | None = None
+    last_update: dt.datetime | None = None
+
+    @property
+    def to_completion(self) -> int:
+        """Milestones up to and including the completion milestone (they are numbered 1…n in order)."""
+        return min(self.completion_number, self.total) if self.completion_number else self.total
+
+
+def _milestone_figures(programme: Programme, as_of: dt.date, base) -> dict[int, _MilestoneFigures]:
+    """Per plan: its milestones counted by their status on the date (the latest change with ``effective_on``
+    on or before it) and by how long before the date they were due. One grouped query: each milestone's
+    status on the date is a correlated subquery on the (milestone, effective_on) index; the groups are
+    (plan, status, due bucket), at most a dozen per plan."""
+    latest = MilestoneStatusChange.objects.filter(milestone=OuterRef("pk"), effective_on__lte=as_of).order_by(
+        "-effective_on", "-at", "-pk"
     )
-    done = Q(to_status=MilestoneStatus.DONE)
     long_ago = as_of - dt.timedelta(days=SERIOUSLY_OVERDUE_DAYS)
     rows = (
-        MilestoneStatusChange.objects.filter(pk__in=latest)
+        Milestone.objects.filter(plan__programme=programme, plan__agency__in=base)
         .order_by()
-        .values("milestone__plan_id")
         .annotate(
-            done=Count("pk", filter=done),
-            active=Count("pk", filter=Q(to_status__in=(MilestoneStatus.IN_PROGRESS, MilestoneStatus.BLOCKED))),
-            done_due_before=Count("pk", filter=done & Q(milestone__due_date__lt=as_of)),
-            done_due_long_before=Count("pk", filter=done & Q(milestone__due_date__lt=long_ago)),
-            stage=Coalesce(Max("milestone__number", filter=done), Value(0), output_field=IntegerField()),
-            last_update=Max("at"),
+            status_then=Subquery(latest.values("to_status")[:1]),
+            due=Case(
+                When(due_date__lt=long_ago, then=Value(2)),
+                When(due_date__lt=as_of, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+        .values("plan_id", "status_then", "due")
+        .annotate(
+            n=Count("pk"),
+            top=Max("number"),
+            completion_number=Min("number", filter=Q(is_completion=True)),
+            last_update=Max(Subquery(latest.values("at")[:1])),
         )
     )
-    return {row.pop("milestone__plan_id"): row for row in rows}
+    figures: dict[int, _MilestoneFigures] = defaultdict(_MilestoneFigures)
+    for row in rows:
+        plan = figures[row["plan_id"]]
+        n, done = row["n"], row["status_then"] == MilestoneStatus.DONE
+        plan.total += n
+        plan.done += n if done else 0
+        plan.active += n if row["status_then"] in (MilestoneStatus.IN_PROGRESS, MilestoneStatus.BLOCKED) else 0
+        plan.due_before += n if row["due"] >= 1 else 0
+        plan.done_due_before += n if row["due"] >= 1 and done else 0
+        plan.due_long_before += n if row["due"] == 2 else 0
+        plan.done_due_long_before += n if row["due"] == 2 and done else 0
+        if done:
+            plan.stage = max(plan.stage, row["top"])
+        if row["completion_number"] is not None:
+            plan.completion_number = min(plan.completion_number or row["completion_number"], row["completion_number"])
+        if row["last_update"] and (plan.last_update is None or row["last_update"] > plan.last_update):
+            plan.last_update = row["last_update"]
+    return figures
 
 
 def _agency_rows(programme: Programme, as_of: dt.date, base) -> list[AgencyProgress]:
@@ -322,21 +325,18 @@ def _agency_rows(programme: Programme, as_of: dt.date, base) -> list[AgencyProgr
 
 def _agency_progress(programme, as_of, agency, plan, milestones, stage_names) -> AgencyProgress:
     tier = Tier.MANDATORY if programme.is_mandatory_for(agency["group"]) else Tier.ENCOURAGED
-    figures = milestones.get(plan["pk"], {}) if plan else {}
-    total = plan["total"] if plan else 0
-    done = figures.get("done", 0)
-    active = figures.get("active", 0)
-    overdue = plan["due_before"] - figures.get("done_due_before", 0) if plan else 0
-    seriously_overdue = plan["due_long_before"] - figures.get("done_due_long_before", 0) if plan else 0
+    figures = milestones.get(plan["pk"], _MilestoneFigures()) if plan else _MilestoneFigures()
+    total, done, active, stage = figures.total, figures.done, figures.active, figures.stage
+    overdue = figures.due_before - figures.done_due_before
+    seriously_overdue = figures.due_long_before - figures.done_due_long_before
     completed_on = plan["completed_on"] if plan else None
-    stage = figures.get("stage", 0)
     forecast = None
     if completed_on:
         status, forecast = ProgressStatus.COMPLETED, completed_on
     elif not plan or done + active == 0:
         status = ProgressStatus.NOT_STARTED
     else:
-        forecast = forecast_completion(plan["start_date"], as_of, done, plan["to_completion"])
+        forecast = forecast_completion(plan["start_date"], as_of, done, figures.to_completion)
         status = classify(as_of, programme.target_date, forecast, seriously_overdue)
     return AgencyProgress(
         agency_id=agency["pk"],
@@ -357,7 +357,7 @@ def _agency_progress(programme, as_of, agency, plan, milestones, stage_names) ->
         forecast_on=forecast,
         plan_id=plan["pk"] if plan else None,
         plan_status=plan["status_then"] if plan else None,
-        last_update=figures.get("last_update"),
+        last_update=figures.last_update,
         seriously_overdue=seriously_overdue,
         in_progress=active,
     )

@@ -176,7 +176,13 @@ class MilestoneStatusChange(models.Model):
         verbose_name = _("milestone status change")
         verbose_name_plural = _("milestone status changes")
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["milestone", "effective_on"], name="status_change_asof_idx")]
+        indexes = [
+            models.Index(fields=["milestone", "effective_on"], name="status_change_asof_idx"),
+            # The progress engine's "status on a date": the latest change per milestone, read from the index alone.
+            models.Index(
+                fields=["milestone", "-effective_on", "-at", "-id"], include=["to_status"], name="status_change_latest_idx"
+            ),
+        ]
 
 
 class PrivateStorage(LazyObject):
