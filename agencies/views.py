@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Case, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -22,7 +23,9 @@ AGENCIES_PER_PAGE = 50
 @login_required
 def agency_list(request):
     form = AgencyFilterForm(request.GET or None)
-    agencies = agencies_for_user(request.user).select_related("parent").order_by("group", "name")
+    # The directive's order of groups; inside a group by code, which for communes is the official GSO order.
+    group_rank = Case(*(When(group=group, then=rank) for rank, group in enumerate(AgencyGroup.values)))
+    agencies = agencies_for_user(request.user).select_related("parent").order_by(group_rank, "code")
     if form.is_bound:
         agencies = form.filter(agencies)
     page = Paginator(agencies, AGENCIES_PER_PAGE).get_page(request.GET.get("page"))
@@ -38,7 +41,7 @@ def agency_detail(request, code: str):
     agency = agency_for_user(request.user, code)
     committee = SteeringCommittee.objects.filter(agency=agency).first()
     children = (
-        agencies_for_user(request.user).filter(parent=agency).order_by("kind", "name")
+        agencies_for_user(request.user).filter(parent=agency).order_by("code")
         if agency.group in (AgencyGroup.PROVINCE, AgencyGroup.DISTRICTS, AgencyGroup.DEPARTMENTS) else None
     )
     return render(request, "agencies/agency_detail.html", {
