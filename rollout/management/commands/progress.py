@@ -1,0 +1,152 @@
+"""``manage.py progress``: the progress engine's answer for a programme on a date, as a table or JSON.
+
+JSON object: ``as_of``, ``target_date`` (YYYY-MM-DD), ``tiers`` — one entry per tracked group (``tier`` is the
+group key: departments, districts, communes, public_service) followed by the ``mandatory`` groups together (the
+100% target) and the whole ``province``; each with ``mandatory``, ``total``, ``completed``, ``percent_completed``,
+``on_track``, ``at_risk``, ``off_track``, ``not_started`` — and ``agencies``: ``code``, ``name``, ``kind``,
+``tier`` (its group key), ``mandatory``, ``status``, ``stage``, ``percent_done``, ``overdue``, ``completed_on``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from rollout.models import Programme
+from rollout.progress import AgencyProgress, GroupProgress, ProgrammeProgress, ProgressStatus, programme_progress
+
+
+def tier_json(group: GroupProgress) -> dict:
+    return {
+        "tier": group.group,
+        "mandatory": group.mandatory,
+        "total": group.total,
+        "completed": group.completed,
+        "percent_completed": group.percent_completed,
+        "on_track": group.on_track,
+        "at_risk": group.at_risk,
+        "off_track": group.off_track,
+        "not_started": group.not_started,
+    }
+
+
+def agency_json(agency: AgencyProgress) -> dict:
+    return {
+        "code": agency.code,
+        "name": agency.name,
+        "kind": agency.kind,
+        "tier": agency.group,
+        "mandatory": agency.is_mandatory,
+        "status": agency.status,
+        "stage": agency.stage,
+        "percent_done": agency.percent_done,
+        "overdue": agency.overdue,
+        "completed_on": agency.completed_on.isoformat() if agency.completed_on else None,
+    }
+
+
+def progress_json(progress: ProgrammeProgress) -> dict:
+    return {
+        "as_of": progress.as_of.isoformat(),
+        "target_date": progress.target_date.isoformat(),
+        "tiers": [tier_json(group) for group in [*progress.groups, progress.mandatory, progress.province]],
+        "agencies": [agency_json(agency) for agency in progress.agencies],
+    }
+
+
+def table(headers: list[str], rows: list[list], right: set[int]) -> list[str]:
+    """Aligned columns: numbers on the right, text on the left."""
+    cells = [[str(cell) for cell in row] for row in [headers, *rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = []
+    for index, row in enumerate(cells):
+        line = "  ".join(
+            cell.rjust(w) if i in right else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        )
+        lines.append(line.rstrip())
+        if index == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return lines
+
+
+class Command(BaseCommand):
+    help = "Progress of a programme's agencies on a date (default: today), as a table or as JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--programme", type=int, help="programme id (default: the current programme, else the latest)"
+        )
+        parser.add_argument("--as-of", dest="as_of", help="date as YYYY-MM-DD (default: today)")
+        parser.add_argument("--json", action="store_true", help="print a JSON object instead of tables")
+
+    def handle(self, *args, **options):
+        programme = self.programme(options["programme"])
+        progress = programme_progress(programme, self.day(options["as_of"]))
+        if options["json"]:
+            self.stdout.write(json.dumps(progress_json(progress), ensure_ascii=False, indent=2))
+            return
+        self.write_tables(programme, progress)
+
+    def programme(self, pk: int | None) -> Programme:
+        if pk is not None:
+            try:
+                return Programme.objects.get(pk=pk)
+            except Programme.DoesNotExist:
+                raise CommandError(f"No programme with id {pk}.") from None
+        programme = Programme.objects.order_by("-is_current", "-start_date", "-pk").first()
+        if programme is None:
+            raise CommandError("There is no programme yet: create one (or run load_demo) first.")
+        return programme
+
+    def day(self, text: str | None) -> dt.date | None:
+        if text is None:
+            return None
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise CommandError(f"--as-of: expected a date as YYYY-MM-DD, got {text!r}.") from None
+
+    def write_tables(self, programme: Programme, progress: ProgrammeProgress) -> None:
+        out = self.stdout
+        out.write(f"{programme.name}")
+        out.write(
+            f"As of {progress.as_of:%d/%m/%Y}; target {progress.target_date:%d/%m/%Y} "
+            f"({progress.days_to_target} days to the target)\n"
+        )
+        groups = [*progress.groups, progress.mandatory, progress.province]
+        rows = [
+            [
+                str(g.label),
+                "yes" if g.mandatory else "no",
+                g.total,
+                g.completed,
+                f"{g.percent_completed:.1f}",
+                g.on_track,
+                g.at_risk,
+                g.off_track,
+                g.not_started,
+            ]
+            for g in groups
+        ]
+        headers = ["Group", "Mandatory", "Total", "Completed", "%", "On track", "At risk", "Off track", "Not started"]
+        for line in table(headers, rows, right=set(range(2, 9))):
+            out.write(line)
+        out.write("")
+        labels = dict(ProgressStatus.choices)
+        rows = [
+            [
+                a.code,
+                a.name[:45],
+                labels[a.status],
+                a.stage,
+                f"{a.percent_done:.1f}",
+                a.overdue,
+                a.completed_on.strftime("%d/%m/%Y") if a.completed_on else "—",
+            ]
+            for a in progress.agencies
+        ]
+        headers = ["Code", "Agency", "Status", "Stage", "% done", "Overdue", "Completed on"]
+        for line in table(headers, rows, right={3, 4, 5}):
+            out.write(line)
