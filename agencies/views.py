@@ -50,6 +50,8 @@ def agency_detail(request, code: str):
         "members": committee.members.select_related("user") if committee else [],
         "children": children,
         "can_manage": can(request.user, agency, Access.MANAGE),
+        # Officers see only their own agency: link the parent only where the link would open.
+        "parent_visible": agency.parent_id is not None and can(request.user, agency.parent, Access.VIEW),
         "history": committee_changes(committee) if committee else [],
     })
 
