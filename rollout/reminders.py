@@ -266,7 +266,16 @@ def run_sweep(day: dt.date | None = None, *, dry_run: bool = False, enqueue: boo
         if not dry_run and new:
             claim(new, enqueue=enqueue)
         result.by_kind.update(log.kind for log in new)
+    if enqueue and not dry_run and not result.total and unfinished_reminders().exists():
+        # Nothing new, but reminders left by a worker that died or by failed sends: wake a sender for them.
+        queue_sending()
     return result
+
+
+def unfinished_reminders():
+    return ReminderLog.objects.filter(
+        status__in=[ReminderStatus.PENDING, ReminderStatus.SENDING, ReminderStatus.FAILED]
+    )
 
 
 def claim(logs: list[ReminderLog], *, enqueue: bool = True) -> None:
