@@ -18,14 +18,18 @@ How to add your pages
 
 from __future__ import annotations
 
+import datetime as dt
 import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import get_resolver, reverse
 
 from agencies.models import CommitteeMember
+from rollout.models import Certificate, CertificationBody, Declaration, Evidence, Regime
+from tests.fixtures_rollout_ui import make_plan, make_programme
 
 ANONYMOUS, OFFICER_A, OFFICER_B, HEAD_A, DOST, COMMITTEE, VIEWER = (
     "anonymous", "officer_a", "officer_b", "head_a", "dost", "committee", "viewer",
@@ -89,6 +93,31 @@ ROWS: list[Row] = [
     Row("agencies:member_remove", lambda w: {"code": w.agency_a.code, "pk": w.member_a.pk}, officer_a_only()),
     # Agency B's member reached through agency A's code is still not found, even by A's officer.
     Row("agencies:member_edit", lambda w: {"code": w.agency_a.code, "pk": w.member_b.pk}, everyone(404)),
+    # Rollout: plans, milestones, evidence, certificates and declarations, review, registry
+    Row("rollout:plan", lambda w: {"pk": w.plan_a.pk}, own_agency_only()),
+    Row("rollout:plan", lambda w: {"pk": w.plan_b.pk}, {**everyone(200), OFFICER_A: 404, HEAD_A: 404}),
+    Row("rollout:my_plan", expected={**everyone(REDIRECT), DOST: 404, COMMITTEE: 404, VIEWER: 200}),
+    Row("rollout:plan_due_dates", lambda w: {"pk": w.plan_a.pk}, officer_a_only()),
+    Row("rollout:plan_submit", lambda w: {"pk": w.plan_a.pk}, officer_a_only()),
+    Row("rollout:plan_head_approve", lambda w: {"pk": w.plan_a.pk}, {**everyone(404), HEAD_A: 200}),
+    Row("rollout:plan_approve", lambda w: {"pk": w.plan_a.pk}, reviewers_only()),
+    Row("rollout:plan_return", lambda w: {"pk": w.plan_a.pk}, reviewers_only()),
+    Row("rollout:plan_approve", lambda w: {"pk": w.plan_b.pk}, reviewers_only()),
+    Row("rollout:certificate_new", lambda w: {"pk": w.plan_a.pk}, officer_a_only()),
+    Row("rollout:certificate_new", lambda w: {"pk": w.plan_b.pk}, {**everyone(404), OFFICER_B: 200}),
+    Row("rollout:declaration_new", lambda w: {"pk": w.plan_a.pk}, everyone(404)),  # certification programme
+    Row("rollout:declaration_new", lambda w: {"pk": w.declaration_plan_a.pk}, officer_a_only()),
+    Row("rollout:review_queue", expected=reviewers_only()),
+    Row("rollout:milestone", lambda w: {"pk": w.milestone_a.pk}, own_agency_only()),
+    Row("rollout:milestone", lambda w: {"pk": w.milestone_b.pk}, {**everyone(200), OFFICER_A: 404, HEAD_A: 404}),
+    Row("rollout:evidence", lambda w: {"pk": w.evidence_a.pk}, own_agency_only()),
+    Row("rollout:certificate", lambda w: {"pk": w.certificate_a.pk}, own_agency_only()),
+    Row("rollout:declaration", lambda w: {"pk": w.declaration_a.pk}, own_agency_only()),
+    Row("rollout:registry"),
+    Row("rollout:registry_new", {"kind": "body"}, {**everyone(404), DOST: 200}),
+    Row("rollout:registry_new", {"kind": "no-such-kind"}, everyone(404)),
+    Row("rollout:registry_edit", lambda w: {"kind": "body", "pk": w.certification_body.pk},
+        {**everyone(404), DOST: 200}),
 ]
 COVERED_NAMESPACES = ["agencies"]
 
@@ -102,7 +131,34 @@ def world(agency_a, agency_b):
     member_b = CommitteeMember.objects.create(
         committee=agency_b.steering_committee, name="Phạm Thị Dung", position="Chánh Văn phòng", role="member"
     )
-    return types.SimpleNamespace(agency_a=agency_a, agency_b=agency_b, member_a=member_a, member_b=member_b)
+    return types.SimpleNamespace(
+        agency_a=agency_a, agency_b=agency_b, member_a=member_a, member_b=member_b, **rollout_world(agency_a, agency_b)
+    )
+
+
+def rollout_world(agency_a, agency_b) -> dict:
+    """Plans of agencies A and B (certification programme), agency A's self-declaration plan, a milestone each,
+    evidence, a certificate and a declaration of agency A."""
+    programme = make_programme()
+    plan_a, plan_b = make_plan(agency_a, programme), make_plan(agency_b, programme)
+    declaration_plan_a = make_plan(agency_a, make_programme(Regime.SELF_DECLARATION, is_current=False, name="2015"))
+    milestone_a, milestone_b = plan_a.milestones.get(number=1), plan_b.milestones.get(number=1)
+    evidence_a = Evidence(milestone=milestone_a, original_name="QĐ.pdf", content_type="application/pdf", size=9,
+                          sha256="0" * 64)
+    evidence_a.file.save("qd.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    body = CertificationBody.objects.create(name="QUACERT")
+    certificate_a = Certificate.objects.create(
+        plan=plan_a, number="HT 1", certification_body=body, issued_on=dt.date(2010, 5, 1),
+        expires_on=dt.date(2013, 5, 1), scope="TTHC",
+    )
+    declaration_a = Declaration.objects.create(
+        plan=declaration_plan_a, decision_number="1/QĐ", decision_date=dt.date(2020, 1, 1), scope="TTHC"
+    )
+    return {
+        "plan_a": plan_a, "plan_b": plan_b, "declaration_plan_a": declaration_plan_a, "milestone_a": milestone_a,
+        "milestone_b": milestone_b, "evidence_a": evidence_a, "certificate_a": certificate_a,
+        "declaration_a": declaration_a, "certification_body": body,
+    }
 
 
 CASES = [
