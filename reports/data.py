@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import chain
 
 from django.db.models import Q
@@ -171,6 +172,13 @@ class ProvinceReport:
     overdue: list[AgencyRow]
     at_risk: list[AgencyRow]
     series: dict = field(default_factory=dict)
+
+    @cached_property
+    def lagging(self) -> list[AgencyRow]:
+        """Overdue or at risk (or off track): section II of the province report."""
+        at_risk = {row.progress.agency_id for row in self.at_risk}
+        overdue = {row.progress.agency_id for row in self.overdue}
+        return sorted((r for r in self.rows if r.progress.agency_id in at_risk | overdue), key=_priority)
 
     @property
     def agency_count(self) -> int:

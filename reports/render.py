@@ -162,9 +162,7 @@ def _province_parts(report, chunk_rows: int | None = None) -> list[Part]:
     appendix: list[AgencyRow] = sorted(report.rows, key=lambda r: (order.get(r.progress.group, 99), r.progress.code))
     return [
         Part("front"),
-        *row_parts("overdue", report.overdue, chunk_rows),
-        Part("at_risk_heading"),
-        *row_parts("at_risk", report.at_risk, chunk_rows),
+        *row_parts("lagging", report.lagging, chunk_rows),
         Part("closing"),
         *row_parts("appendix", appendix, chunk_rows, always=True),
     ]

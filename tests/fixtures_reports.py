@@ -96,7 +96,7 @@ def build_rollout(extra_agencies: int = 0) -> dict:
     - SYT (department): two done; the certification milestone (due 31/03/2010) open → overdue;
     - YENMY (district): one done on 10/01/2008 → stage 1, two overdue milestones;
     - KIMDONG (district): no plan → not started;
-    - XA-NGHIAHIEP (commune, encouraged): all done, certificate issued 01/06/2010, expires 01/09/2010.
+    - NGHIAHIEP (commune, encouraged): all done, certificate issued 01/06/2010, expires 01/09/2010.
 
     ``extra_agencies`` adds that many departments each with one milestone done, for paging tests."""
     programme = make_programme()
@@ -106,7 +106,7 @@ def build_rollout(extra_agencies: int = 0) -> dict:
     syt = make_agency("SYT", "Sở Y tế")
     yenmy = make_agency("YENMY", "UBND huyện Yên Mỹ", AgencyKind.DISTRICT, head_title="Chủ tịch UBND huyện")
     kimdong = make_agency("KIMDONG", "UBND huyện Kim Động", AgencyKind.DISTRICT, head_title="Chủ tịch UBND huyện")
-    nghiahiep = make_agency("XA-NGHIAHIEP", "UBND xã Nghĩa Hiệp", AgencyKind.COMMUNE, parent=yenmy,
+    nghiahiep = make_agency("NGHIAHIEP", "UBND xã Nghĩa Hiệp", AgencyKind.COMMUNE, parent=yenmy,
                             head_title="Chủ tịch UBND xã")
     plan_snv = make_plan(snv, programme, done_on=[dt.date(2007, 8, 1), dt.date(2008, 11, 20), dt.date(2010, 3, 15)])
     make_plan(syt, programme, done_on=[dt.date(2007, 9, 15), dt.date(2009, 2, 10), None])

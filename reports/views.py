@@ -1,0 +1,169 @@
+"""The reports page, the three PDF reports, the spreadsheet exports and the background report jobs.
+
+Who sees what (agencies.access decides): the provincial committee, DOST and viewers (read-only across the
+province) reach every report; an agency's own users reach their agency's report only. Anything else answers
+404, as if it did not exist. Reports covering more than REPORTS_TASK_THRESHOLD agencies are rendered by the
+worker (reports.tasks); the others in the request.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from agencies.access import agency_for_user, sees_all_agencies
+from agencies.models import TRACKED_GROUPS, Agency
+from reports import exports
+from reports.forms import AgencyReportForm, ExportForm, ReportForm
+from reports.models import JobState, ReportJob
+from reports.render import RENDERERS
+from reports.tasks import queue_report
+
+
+def task_threshold() -> int:
+    return getattr(settings, "REPORTS_TASK_THRESHOLD", 1000)
+
+
+def _require_province_wide(user) -> None:
+    if not sees_all_agencies(user):
+        raise Http404("No such report")
+
+
+def _index(request, *, status: int = 200, failed: dict | None = None):
+    """The reports page; ``failed`` puts a bound form with its errors back in its place."""
+    user = request.user
+    province_wide = sees_all_agencies(user)
+    forms = {
+        "province_form": ReportForm(auto_id="province-%s"),
+        "dost_form": ReportForm(auto_id="dost-%s"),
+        "agency_form": AgencyReportForm(user=user, auto_id="agency-%s"),
+        "own_form": ReportForm(auto_id="own-%s"),
+        "export_form": ExportForm(auto_id="export-%s"),
+        **(failed or {}),
+    }
+    context = {
+        **forms,
+        "province_wide": province_wide,
+        "own_agency": user.agency if user.agency_id and not province_wide else None,
+        "jobs": ReportJob.objects.filter(requested_by=user)[:10],
+        "failed_forms": list((failed or {}).values()),
+    }
+    return render(request, "reports/index.html", context, status=status)
+
+
+@login_required
+@require_GET
+def index(request):
+    return _index(request)
+
+
+@login_required
+@require_GET
+def agency_pick(request):
+    """The agency picker of the reports page: a known code leads to that agency's report."""
+    form = AgencyReportForm(request.GET, user=request.user, auto_id="agency-%s")
+    if not form.is_valid():
+        return _index(request, status=400, failed={"agency_form": form})
+    return redirect(_report_url("reports:agency", form.cleaned_data, code=form.cleaned_data["agency"].code))
+
+
+def _report_url(name: str, data: dict, **kwargs) -> str:
+    query = urlencode({"programme": data["programme"].pk, "as_of": data["as_of"].isoformat()})
+    return f"{reverse(name, kwargs=kwargs)}?{query}"
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _tracked_agency_count(as_of) -> int:
+    return Agency.objects.active_on(as_of).filter(group__in=TRACKED_GROUPS).count()
+
+
+def _province_wide_report(request, kind: str):
+    _require_province_wide(request.user)
+    form = ReportForm(request.GET, auto_id=f"{kind}-%s")
+    if not form.is_valid():
+        return _index(request, status=400, failed={f"{kind}_form": form})
+    programme, as_of = form.cleaned_data["programme"], form.cleaned_data["as_of"]
+    if _tracked_agency_count(as_of) > task_threshold():
+        job = queue_report(request.user, kind, programme, as_of)
+        return redirect(job)
+    buffer = io.BytesIO()
+    RENDERERS[kind](programme, as_of, buffer)
+    return _pdf_response(buffer.getvalue(), f"bao-cao-{kind}-{as_of.isoformat()}.pdf")
+
+
+@login_required
+@require_GET
+def province(request):
+    return _province_wide_report(request, "province")
+
+
+@login_required
+@require_GET
+def dost(request):
+    return _province_wide_report(request, "dost")
+
+
+@login_required
+@require_GET
+def agency(request, code: str):
+    agency = agency_for_user(request.user, code)
+    form = ReportForm(request.GET, auto_id="own-%s")
+    if not form.is_valid():
+        return _index(request, status=400, failed={"own_form": form})
+    programme, as_of = form.cleaned_data["programme"], form.cleaned_data["as_of"]
+    buffer = io.BytesIO()
+    RENDERERS["agency"](programme, agency, as_of, buffer)
+    return _pdf_response(buffer.getvalue(), f"bao-cao-{agency.code.lower()}-{as_of.isoformat()}.pdf")
+
+
+@login_required
+@require_GET
+def export(request):
+    _require_province_wide(request.user)
+    form = ExportForm(request.GET, auto_id="export-%s")
+    if not form.is_valid():
+        return _index(request, status=400, failed={"export_form": form})
+    data = form.cleaned_data
+    result = exports.export(data["table"], data["programme"], data["as_of"], data["format"])
+    response = HttpResponse(result.content, content_type=result.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+    return response
+
+
+def _job_for_user(user, pk: int) -> ReportJob:
+    # A job belongs to the person who asked for it; anyone else gets 404.
+    return get_object_or_404(ReportJob, pk=pk, requested_by=user)
+
+
+@login_required
+@require_GET
+def job(request, pk: int):
+    job = _job_for_user(request.user, pk)
+    return render(request, "reports/job.html", {"job": job, "refresh_seconds": 3})
+
+
+@login_required
+@require_GET
+def job_download(request, pk: int):
+    job = _job_for_user(request.user, pk)
+    if job.state != JobState.DONE or not job.file_path:
+        raise Http404("The report is not ready")
+    root = Path(settings.REPORTS_ROOT).resolve()
+    path = (root / job.file_path).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        raise Http404("The report file is gone")
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=job.download_name,
+                        content_type="application/pdf")
