@@ -8,6 +8,7 @@ import types
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
 from agencies import demo
 from agencies.access import Access, agencies_for_user
@@ -26,13 +27,65 @@ from agencies.models import (
     UserRole,
 )
 
+# Commands first: these start from an empty database, before the module's shared demo is loaded.
+
+
+def _snapshot() -> dict[str, int]:
+    models = [Agency, SteeringCommittee, CommitteeMember, User]
+    counts = {model.__name__: model.objects.count() for model in models}
+    counts |= {f"history of {model.__name__}": model.history.count() for model in models if hasattr(model, "history")}
+    counts["group memberships"] = User.groups.through.objects.count()
+    counts["object permissions"] = AgencyUserObjectPermission.objects.count()
+    return counts
+
+
+def test_running_load_demo_twice_changes_nothing(db, settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+    first = _snapshot()
+    output = io.StringIO()
+    call_command("load_demo", stdout=output)
+    assert _snapshot() == first
+    assert "nothing changed" in output.getvalue()
+
+
+def test_load_demo_refuses_when_debug_is_off(db, settings):
+    settings.DEBUG = False
+    before = _snapshot()
+    with pytest.raises(CommandError, match="DEBUG off"):
+        call_command("load_demo", stdout=io.StringIO())
+    assert _snapshot() == before
+
+
+def test_load_demo_runs_with_force_when_debug_is_off(db, settings):
+    settings.DEBUG = False
+    call_command("load_demo", "--force", stdout=io.StringIO())
+    assert Agency.objects.filter(code="UBNDT").exists()
+
+
+def test_load_demo_then_loads_the_rollout_demo(db, settings, monkeypatch):
+    settings.DEBUG = True
+    calls = []
+    fake = types.ModuleType("rollout.demo")
+    fake.load = lambda stdout: calls.append(Agency.objects.count())
+    monkeypatch.setitem(sys.modules, "rollout.demo", fake)
+    call_command("load_demo", stdout=io.StringIO())
+    assert calls == [Agency.objects.count()]
+
+
+@pytest.fixture(scope="module")
+def demo_output(django_db_setup, django_db_blocker):
+    """The demo is loaded once for the read-only tests of this module and rolled back at its end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        output = io.StringIO()
+        demo.load(output)
+        yield output.getvalue()
+        transaction.set_rollback(True)
+
 
 @pytest.fixture
-def loaded(db, settings):
-    settings.DEBUG = True
-    output = io.StringIO()
-    demo.load(output)
-    return output.getvalue()
+def loaded(demo_output, db):
+    return demo_output
 
 
 def test_the_output_says_the_data_is_illustrative(loaded):
@@ -122,54 +175,12 @@ def test_every_chair_satisfies_the_model_rule(loaded):
         member.full_clean()
 
 
-def _snapshot() -> dict[str, int]:
-    models = [Agency, SteeringCommittee, CommitteeMember, User]
-    counts = {model.__name__: model.objects.count() for model in models}
-    counts |= {f"history of {model.__name__}": model.history.count() for model in models if hasattr(model, "history")}
-    counts["group memberships"] = User.groups.through.objects.count()
-    counts["object permissions"] = AgencyUserObjectPermission.objects.count()
-    return counts
-
-
-def test_running_load_demo_twice_changes_nothing(db, settings):
-    settings.DEBUG = True
-    call_command("load_demo", stdout=io.StringIO())
-    first = _snapshot()
-    output = io.StringIO()
-    call_command("load_demo", stdout=output)
-    assert _snapshot() == first
-    assert "nothing changed" in output.getvalue()
-
-
 def test_load_demo_restores_a_changed_demo_value_and_records_it(loaded):
     Agency.objects.filter(code="SKHCN").update(name="Sở KHCN (sửa)")
     output = io.StringIO()
     demo.load(output)
     assert Agency.objects.get(code="SKHCN").name == "Sở Khoa học và Công nghệ"
     assert "updated: 1 agencies" in output.getvalue()
-
-
-def test_load_demo_refuses_when_debug_is_off(db, settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="DEBUG off"):
-        call_command("load_demo", stdout=io.StringIO())
-    assert not Agency.objects.exists()
-
-
-def test_load_demo_runs_with_force_when_debug_is_off(db, settings):
-    settings.DEBUG = False
-    call_command("load_demo", "--force", stdout=io.StringIO())
-    assert Agency.objects.filter(code="UBNDT").exists()
-
-
-def test_load_demo_then_loads_the_rollout_demo(db, settings, monkeypatch):
-    settings.DEBUG = True
-    calls = []
-    fake = types.ModuleType("rollout.demo")
-    fake.load = lambda stdout: calls.append(Agency.objects.count())
-    monkeypatch.setitem(sys.modules, "rollout.demo", fake)
-    call_command("load_demo", stdout=io.StringIO())
-    assert calls == [Agency.objects.count()]
 
 
 def test_load_demo_exits_non_zero_from_the_command_line_when_debug_is_off():
