@@ -108,7 +108,7 @@ class DueDatesForm(VersionedForm):
 
     def clean(self):
         data = super().clean()
-        for name, value in data.items():
+        for name, value in list(data.items()):
             if name.startswith("due_") and value and value < self.plan.start_date:
                 self.add_error(name, _("The due date cannot precede the plan's start date (%(start)s).") % {
                     "start": self.plan.start_date.strftime("%d/%m/%Y")})
