@@ -34,6 +34,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -44,7 +45,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from agencies.models import DOST_GROUP, AgencyKind, MemberRole, User, UserRole
-from rollout.models import Milestone, MilestoneStatus, PlanStatus, Programme
+from rollout.models import ImplementationPlan, Milestone, MilestoneStatus, PlanStatus, Programme
 from rollout.models.reminders import (
     ReminderKind,
     ReminderLog,
@@ -196,21 +197,22 @@ def open_milestones(day: dt.date, horizon: dt.date):
     )
 
 
-def milestone_batches(day: dt.date, horizon: dt.date, size: int = SWEEP_BATCH_SIZE) -> Iterator[list[dict]]:
-    """Keyset pages over (due date, id): every page is one index range scan, whatever the total."""
-    base = open_milestones(day, horizon).order_by("due_date", "pk").values(
+def milestone_page(day: dt.date, horizon: dt.date, after: tuple[dt.date, int] | None, size: int):
+    """One page of open milestones in (due date, id) order after the (due date, id) ``after``."""
+    page = open_milestones(day, horizon).order_by("due_date", "pk").values(
         "pk", "due_date", "plan__agency_id", "plan__programme_id"
     )
-    last: tuple[dt.date, int] | None = None
-    while True:
-        page = base
-        if last is not None:
-            page = page.filter(due_date__gte=last[0]).filter(Q(due_date__gt=last[0]) | Q(pk__gt=last[1]))
-        rows = list(page[:size])
-        if not rows:
-            return
+    if after is not None:
+        page = page.filter(due_date__gte=after[0]).filter(Q(due_date__gt=after[0]) | Q(pk__gt=after[1]))
+    return page[:size]
+
+
+def milestone_batches(day: dt.date, horizon: dt.date, size: int = SWEEP_BATCH_SIZE) -> Iterator[list[dict]]:
+    """Keyset pages over (due date, id): every page is one index range scan, whatever the total."""
+    after = None
+    while rows := list(milestone_page(day, horizon, after, size)):
         yield rows
-        last = (rows[-1]["due_date"], rows[-1]["pk"])
+        after = (rows[-1]["due_date"], rows[-1]["pk"])
 
 
 def _recipients_for(kind: str, agency: dict[str, list[User]], context: _SweepContext) -> list[User]:
@@ -468,6 +470,7 @@ def deliver(log: ReminderLog, token: uuid.UUID, connection, result: SendResult) 
 def send_pending(*, limit: int | None = None) -> SendResult:
     """Send every reminder that may be sent now (at most ``limit``), a small batch at a time."""
     result = SendResult()
+    _urging_letter.cache_clear()  # letters are shared within one run only, so they never go stale
     done = 0
     while limit is None or done < limit:
         token, rows = take_batch(SEND_BATCH_SIZE if limit is None else min(SEND_BATCH_SIZE, limit - done))
@@ -582,15 +585,22 @@ def build_message(log: ReminderLog, connection=None) -> EmailMultiAlternatives:
     )
     message.attach_alternative(html, "text/html")
     if log.kind == ReminderKind.ESCALATION_COMMITTEE:
-        from rollout.letters import urging_letter_filename, urging_letter_pdf
+        from rollout.letters import urging_letter_filename
 
-        milestone = log.milestone
+        plan = log.milestone.plan
         message.attach(
-            urging_letter_filename(milestone.plan.agency, log.for_date),
-            urging_letter_pdf(milestone.plan, log.for_date),
-            "application/pdf",
+            urging_letter_filename(plan.agency, log.for_date), _urging_letter(plan.pk, log.for_date), "application/pdf"
         )
     return message
+
+
+@lru_cache(maxsize=32)
+def _urging_letter(plan_id: int, day: dt.date) -> bytes:
+    """One letter per plan and day: the DOST coordinators and the secretary, and every escalated milestone of
+    the plan that day, get the same document (it lists all the plan's overdue milestones)."""
+    from rollout.letters import urging_letter_pdf
+
+    return urging_letter_pdf(ImplementationPlan.objects.select_related("agency", "programme").get(pk=plan_id), day)
 
 
 # --- beat's schedules --------------------------------------------------------------------------------------
