@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from rollout import reminders
 
+MAX_COUNTDOWN_SECONDS = 1800
+
 
 def _day(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
@@ -38,7 +40,8 @@ def send_pending_reminders() -> dict:
     wake_at = reminders.next_send_at()
     # Run in-process (no broker), a later retry waits for the next sweep instead of looping here.
     if wake_at is not None and not send_pending_reminders.app.conf.task_always_eager:
-        countdown = max((wake_at - timezone.now()).total_seconds(), 0) + 1
+        # Capped below the broker's visibility timeout, so a waiting task is not delivered a second time.
+        countdown = min(max((wake_at - timezone.now()).total_seconds(), 0) + 1, MAX_COUNTDOWN_SECONDS)
         send_pending_reminders.apply_async(countdown=countdown)
     return {
         "sent": dict(result.sent), "failed": result.failed, "given_up": result.given_up,

@@ -677,3 +677,15 @@ def test_a_rule_with_a_negative_day_is_refused(programme):
     with pytest.raises(ValidationError):
         ReminderRule(programme=programme, days_before=[7, -1]).full_clean()
     assert not ReminderRule.objects.exists()
+
+
+def test_the_send_task_leaves_a_failed_reminder_for_later_when_run_in_process(milestone, people, failing_mail):
+    from rollout.tasks import send_pending_reminders
+
+    failing_mail.failures_left = 1
+    with at(DUE):
+        reminders.run_sweep(enqueue=False)
+        outcome = send_pending_reminders.delay().get()
+
+    assert outcome["failed"] == 1
+    assert ReminderLog.objects.get().status == ReminderStatus.FAILED
