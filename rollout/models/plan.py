@@ -178,9 +178,10 @@ class MilestoneStatusChange(models.Model):
         ordering = ["at", "pk"]
         indexes = [
             models.Index(fields=["milestone", "effective_on"], name="status_change_asof_idx"),
-            # The progress engine's "status on a date": the latest change per milestone, read from the index alone.
+            # The progress engine's "status on a date": the latest change per milestone, read from the index alone
+            # (to_status is a key column, not INCLUDE, which SQLite lacks).
             models.Index(
-                fields=["milestone", "-effective_on", "-at", "-id"], include=["to_status"], name="status_change_latest_idx"
+                fields=["milestone", "-effective_on", "-at", "-id", "to_status"], name="status_change_latest_idx"
             ),
         ]
 
