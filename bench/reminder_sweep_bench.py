@@ -68,10 +68,24 @@ def add_people() -> None:
     agencies = Agency.objects.filter(plans__isnull=False).distinct().values_list("pk", "code")
     users = []
     for pk, code in agencies:
-        users.append(User(username=f"bench-officer-{code}", email=f"officer.{code.lower()}@bench.gov.vn",
-                          agency_id=pk, role=UserRole.ISO_OFFICER, password=BENCH_PASSWORD))
-        users.append(User(username=f"bench-head-{code}", email=f"head.{code.lower()}@bench.gov.vn",
-                          agency_id=pk, role=UserRole.AGENCY_HEAD, password=BENCH_PASSWORD))
+        users.append(
+            User(
+                username=f"bench-officer-{code}",
+                email=f"officer.{code.lower()}@bench.gov.vn",
+                agency_id=pk,
+                role=UserRole.ISO_OFFICER,
+                password=BENCH_PASSWORD,
+            )
+        )
+        users.append(
+            User(
+                username=f"bench-head-{code}",
+                email=f"head.{code.lower()}@bench.gov.vn",
+                agency_id=pk,
+                role=UserRole.AGENCY_HEAD,
+                password=BENCH_PASSWORD,
+            )
+        )
     User.objects.bulk_create(users, batch_size=5000)
     dost = User.objects.create(username="bench-dost", email="dost@bench.gov.vn", password=BENCH_PASSWORD)
     dost.groups.add(Group.objects.get_or_create(name=DOST_GROUP)[0])
@@ -82,11 +96,16 @@ def add_people() -> None:
             username="bench-secretary", email="secretary@bench.gov.vn", password=BENCH_PASSWORD
         )
         CommitteeMember.objects.create(
-            committee=committee, name="Thư ký", position="Phó Giám đốc Sở KH&CN", role=MemberRole.SECRETARY,
+            committee=committee,
+            name="Thư ký",
+            position="Phó Giám đốc Sở KH&CN",
+            role=MemberRole.SECRETARY,
             user=secretary,
         )
-    print(f"Added {len(users) + 2} people: an ISO officer and a head for each of {len(agencies)} agencies, DOST, "
-          "the committee secretary")
+    print(
+        f"Added {len(users) + 2} people: an ISO officer and a head for each of {len(agencies)} agencies, DOST, "
+        "the committee secretary"
+    )
 
 
 def explain(day: dt.date) -> str:
@@ -96,10 +115,14 @@ def explain(day: dt.date) -> str:
     first = reminders.milestone_page(day, horizon, None, reminders.SWEEP_BATCH_SIZE)
     last = list(first)[-1]
     later = reminders.milestone_page(day, horizon, (last["due_date"], last["pk"]), reminders.SWEEP_BATCH_SIZE)
-    return "\n".join([
-        "EXPLAIN ANALYZE of the first page:", first.explain(analyze=True),
-        "EXPLAIN ANALYZE of the second page:", later.explain(analyze=True),
-    ])
+    return "\n".join(
+        [
+            "EXPLAIN ANALYZE of the first page:",
+            first.explain(analyze=True),
+            "EXPLAIN ANALYZE of the second page:",
+            later.explain(analyze=True),
+        ]
+    )
 
 
 def run_day(day: dt.date) -> dict:
@@ -117,9 +140,16 @@ def run_day(day: dt.date) -> dict:
     sent = reminders.send_pending()
     finished = time.perf_counter()
     return {
-        "day": day, "milestones": swept.milestones, "batches": swept.batches, "claimed": swept.by_kind,
-        "sweep_s": swept_at - started, "send_s": finished - swept_at, "sent": sent.total_sent,
-        "mails": len(mail.outbox), "queries": log.outside + sum(log.pages), "pages": log.pages,
+        "day": day,
+        "milestones": swept.milestones,
+        "batches": swept.batches,
+        "claimed": swept.by_kind,
+        "sweep_s": swept_at - started,
+        "send_s": finished - swept_at,
+        "sent": sent.total_sent,
+        "mails": len(mail.outbox),
+        "queries": log.outside + sum(log.pages),
+        "pages": log.pages,
         "letters": sum(1 for m in mail.outbox if m.attachments),
     }
 
@@ -128,15 +158,21 @@ def report(figures: dict) -> None:
     pages = figures["pages"]
     print(f"\n== Sweep for {figures['day']:%d/%m/%Y} ==")
     print(f"open milestones read: {figures['milestones']:,} in {figures['batches']} batches")
-    print("claimed: " + ", ".join(f"{kind} {count:,}" for kind, count in sorted(figures["claimed"].items()))
-          + f" (total {sum(figures['claimed'].values()):,})")
+    print(
+        "claimed: "
+        + ", ".join(f"{kind} {count:,}" for kind, count in sorted(figures["claimed"].items()))
+        + f" (total {sum(figures['claimed'].values()):,})"
+    )
     print(f"sweep (read + decide + claim): {figures['sweep_s']:.2f} s; queries {figures['queries']:,}")
     if pages:
         full = pages[:-1] or pages
-        print(f"queries per batch: min {min(full)}, max {max(full)} (last batch {pages[-1]}, the end-of-data page "
-              f"included); before the first batch: {figures['queries'] - sum(pages)}")
-    print(f"send: {figures['sent']:,} e-mails ({figures['letters']:,} with an urging letter) "
-          f"in {figures['send_s']:.2f} s")
+        print(
+            f"queries per batch: min {min(full)}, max {max(full)} (last batch {pages[-1]}, the end-of-data page "
+            f"included); before the first batch: {figures['queries'] - sum(pages)}"
+        )
+    print(
+        f"send: {figures['sent']:,} e-mails ({figures['letters']:,} with an urging letter) in {figures['send_s']:.2f} s"
+    )
     print(f"total: {figures['sweep_s'] + figures['send_s']:.2f} s")
 
 

@@ -1,0 +1,192 @@
+"""Progress engine against national-scale data (``bench/generate.py`` first).
+
+Usage::
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/iso_bench .venv/bin/python -m bench.progress_bench [--runs 7]
+
+Prints, for programme ``BENCH-2007`` as of 30/06/2010 and ``BENCH-CURRENT`` as of today, the median of
+``--runs`` runs of:
+
+* the engine (``programme_progress``) for one province — Hưng Yên, the agencies coded ``P33-…`` — and for the
+  nation, with their query counts;
+* a hand-written SQL aggregate (one query, LATERAL join on the latest status change) of the same province's
+  per-agency figures — plan on the date, milestones, done, in progress, overdue, stage, completion day — and the
+  ratio engine / raw SQL. The script first checks that both give the same figures.
+
+Targets: province ≤ 50 ms, nation ≤ 1 s, ratio ≤ 3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iso_portal.settings")
+os.environ.setdefault("DEBUG", "1")
+
+PROVINCE_PREFIX = "P33-"
+TARGETS = {"province": 0.050, "nation": 1.0, "ratio": 3.0}
+
+RAW_PROVINCE_SQL = """
+WITH agency AS (
+    SELECT id, code FROM agencies_agency
+    WHERE code LIKE %(prefix)s AND active_from <= %(day)s AND (active_to IS NULL OR active_to >= %(day)s)
+      AND "group" IN ('departments', 'districts', 'communes', 'public_service')
+), plan AS (
+    SELECT p.id, p.agency_id FROM rollout_implementationplan p JOIN agency a ON a.id = p.agency_id
+    WHERE p.programme_id = %(programme)s
+      AND COALESCE((SELECT min(t.at) FROM rollout_plantransition t WHERE t.plan_id = p.id) < %(end)s,
+                   p.start_date <= %(day)s)
+), milestone AS (
+    SELECT m.plan_id, m.number, m.due_date, m.is_completion, latest.to_status
+    FROM rollout_milestone m JOIN plan ON plan.id = m.plan_id
+    LEFT JOIN LATERAL (
+        SELECT c.to_status FROM rollout_milestonestatuschange c
+        WHERE c.milestone_id = m.id AND c.effective_on <= %(day)s
+        ORDER BY c.effective_on DESC, c.at DESC, c.id DESC LIMIT 1
+    ) latest ON true
+)
+SELECT a.code,
+       plan.id,
+       (SELECT min(x.{completion_column}) FROM {completion_table} x
+         WHERE x.plan_id = plan.id AND x.{completion_column} <= %(day)s),
+       count(milestone.plan_id),
+       count(*) FILTER (WHERE milestone.to_status = 'done'),
+       count(*) FILTER (WHERE milestone.to_status IN ('in_progress', 'blocked')),
+       count(*) FILTER (WHERE milestone.due_date < %(day)s AND milestone.to_status IS DISTINCT FROM 'done'),
+       coalesce(max(milestone.number) FILTER (WHERE milestone.to_status = 'done'), 0)
+FROM agency a
+LEFT JOIN plan ON plan.agency_id = a.id
+LEFT JOIN milestone ON milestone.plan_id = plan.id
+GROUP BY a.code, plan.id
+ORDER BY a.code
+"""
+
+
+def raw_province(programme, day: dt.date):
+    from django.db import connection
+
+    from rollout.models import Regime
+    from rollout.progress import _end_of_day
+
+    table, column = (
+        ("rollout_certificate", "issued_on")
+        if programme.regime == Regime.CERTIFICATION
+        else ("rollout_declaration", "decision_date")
+    )
+    sql = RAW_PROVINCE_SQL.format(completion_table=table, completion_column=column)
+    params = {"prefix": PROVINCE_PREFIX + "%", "day": day, "end": _end_of_day(day), "programme": programme.pk}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def engine_rows(progress) -> list[tuple]:
+    return [
+        (
+            a.code,
+            a.plan_id,
+            a.completed_on,
+            a.milestones_total,
+            a.milestones_done,
+            a.in_progress,
+            a.overdue,
+            a.stage,
+        )
+        for a in progress.agencies
+    ]
+
+
+def timed(function, runs: int) -> tuple[float, int, object]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    times, queries, result = [], 0, None
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as context:
+            began = time.perf_counter()
+            result = function()
+            times.append(time.perf_counter() - began)
+        queries = len(context.captured_queries)
+    return statistics.median(times), queries, result
+
+
+def bench(programme, day: dt.date, runs: int) -> dict:
+    from agencies.models import Agency
+    from rollout.progress import programme_progress
+
+    province = Agency.objects.filter(code__startswith=PROVINCE_PREFIX)
+    engine_province, province_queries, progress = timed(
+        lambda: programme_progress(programme, day, agencies=province), runs
+    )
+    raw, raw_queries, rows = timed(lambda: raw_province(programme, day), runs)
+    if engine_rows(progress) != [tuple(row) for row in rows]:
+        raise SystemExit("The engine and the hand-written SQL disagree on the province's figures.")
+    nation, nation_queries, national = timed(lambda: programme_progress(programme, day), max(3, runs // 2))
+    return {
+        "programme": programme.name,
+        "as_of": day,
+        "province agencies": len(progress.agencies),
+        "nation agencies": len(national.agencies),
+        "province": engine_province,
+        "province queries": province_queries,
+        "raw": raw,
+        "raw queries": raw_queries,
+        "ratio": engine_province / raw,
+        "nation": nation,
+        "nation queries": nation_queries,
+    }
+
+
+def report(result: dict) -> None:
+    ok = {
+        "province": result["province"] <= TARGETS["province"],
+        "nation": result["nation"] <= TARGETS["nation"],
+        "ratio": result["ratio"] <= TARGETS["ratio"],
+    }
+    mark = {True: "ok", False: "OVER TARGET"}
+    print(f"{result['programme']} as of {result['as_of']:%d/%m/%Y}")
+    print(
+        f"  province (Hưng Yên, {result['province agencies']} agencies): {result['province'] * 1000:8.1f} ms"
+        f"  {result['province queries']} queries   [≤ 50 ms: {mark[ok['province']]}]"
+    )
+    print(f"  hand-written SQL, same province:     {result['raw'] * 1000:8.1f} ms  {result['raw queries']} query")
+    print(f"  ratio engine / SQL:                  {result['ratio']:8.2f}            [≤ 3: {mark[ok['ratio']]}]")
+    print(
+        f"  nation ({result['nation agencies']} agencies):            {result['nation'] * 1000:8.1f} ms"
+        f"  {result['nation queries']} queries   [≤ 1 s: {mark[ok['nation']]}]"
+    )
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Time the progress engine on the benchmark data.")
+    parser.add_argument("--runs", type=int, default=7, help="runs per measurement; the median is printed")
+    args = parser.parse_args(argv)
+    django.setup()
+    from django.db import connection
+    from django.utils import timezone
+
+    from rollout.models import Programme
+
+    if connection.vendor != "postgresql":
+        print("The benchmark needs PostgreSQL with the data of bench/generate.py.", file=sys.stderr)
+        return 2
+    try:
+        old = Programme.objects.get(name="BENCH-2007")
+        current = Programme.objects.get(name="BENCH-CURRENT")
+    except Programme.DoesNotExist:
+        print("No benchmark data: run python -m bench.generate --reset first.", file=sys.stderr)
+        return 2
+    for programme, day in ((old, dt.date(2010, 6, 30)), (current, timezone.localdate())):
+        report(bench(programme, day, args.runs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
