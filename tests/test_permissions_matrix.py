@@ -1,6 +1,7 @@
 """Who may open which page: the portal's permission matrix, in one table.
 
-Each Row names a URL, how to build its arguments, and the status every kind of user must get with a GET:
+Each Row names a URL, how to build its arguments, and the status every kind of user must get (a GET unless
+the row says ``method="post"``, with ``data``):
 200 (allowed), LOGIN (redirected to the login page), REDIRECT (another redirect, e.g. the login page for a
 user already logged in), 404 (another agency's object: answered as if it did not exist) or 405.
 
@@ -10,6 +11,7 @@ How to add your pages
    give them a name, e.g. ``world.plan_a = …`` (agency A is the officer's and head's own agency,
    agency B belongs to officer B).
 2. Append a Row to ROWS: ``Row("rollout:plan_detail", lambda w: {"pk": w.plan_a.pk}, own_agency_only())``.
+   For an action, add ``method="post"`` and ``data=lambda w: {...}``; every case runs on a fresh database.
    Build the expectations with the helpers (``everyone``, ``own_agency_only``, ``officer_a_only``,
    ``reviewers_only``) or write the dict out: one entry per role in ROLES.
 3. If you add a URL namespace, add it to COVERED_NAMESPACES: a test fails when a URL of a covered
@@ -65,6 +67,8 @@ class Row:
     url_name: str
     kwargs: Callable[[types.SimpleNamespace], dict] | dict = field(default_factory=dict)
     expected: dict[str, object] = field(default_factory=everyone)
+    method: str = "get"
+    data: Callable[[types.SimpleNamespace], dict] | dict = field(default_factory=dict)
 
     def url(self, world) -> str:
         kwargs = self.kwargs(world) if callable(self.kwargs) else self.kwargs
@@ -93,6 +97,11 @@ ROWS: list[Row] = [
     Row("agencies:member_remove", lambda w: {"code": w.agency_a.code, "pk": w.member_a.pk}, officer_a_only()),
     # Agency B's member reached through agency A's code is still not found, even by A's officer.
     Row("agencies:member_edit", lambda w: {"code": w.agency_a.code, "pk": w.member_b.pk}, everyone(404)),
+    Row("logout", method="post", expected=everyone(LOGIN, anonymous=LOGIN)),
+    Row("agencies:member_remove", lambda w: {"code": w.agency_a.code, "pk": w.member_a.pk},
+        {**officer_a_only(), OFFICER_A: REDIRECT}, method="post"),
+    Row("agencies:committee_edit", lambda w: {"code": w.agency_a.code}, {**officer_a_only(), OFFICER_A: REDIRECT},
+        method="post", data={"decision_number": "1/QĐ", "decision_date": "2007-06-01"}),
     # Rollout: plans, milestones, evidence, certificates and declarations, review, registry
     Row("rollout:plan", lambda w: {"pk": w.plan_a.pk}, own_agency_only()),
     Row("rollout:plan", lambda w: {"pk": w.plan_b.pk}, {**everyone(200), OFFICER_A: 404, HEAD_A: 404}),
@@ -162,7 +171,7 @@ def rollout_world(agency_a, agency_b) -> dict:
 
 
 CASES = [
-    pytest.param(row, role, id=f"{row.url_name}[{index}]-{role}")
+    pytest.param(row, role, id=f"{row.method} {row.url_name}[{index}]-{role}")
     for index, row in enumerate(ROWS) for role in ROLES
 ]
 
@@ -172,16 +181,20 @@ def test_each_role_gets_the_expected_answer(row, role, world, client, request):
     if role != ANONYMOUS:
         client.force_login(request.getfixturevalue(USER_FIXTURE[role]))
     url = row.url(world)
-    response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    if row.method == "post":
+        data = row.data(world) if callable(row.data) else row.data
+        response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
+    else:
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     expected = row.expected[role]
     if expected == LOGIN:
-        assert response.status_code == 302, f"{role} GET {url}"
+        assert response.status_code == 302, f"{role} {row.method.upper()} {url}"
         assert response.url.startswith(reverse("login")), response.url
     elif expected == REDIRECT:
-        assert response.status_code == 302, f"{role} GET {url}"
+        assert response.status_code == 302, f"{role} {row.method.upper()} {url}"
         assert not response.url.startswith(reverse("login")), response.url
     else:
-        assert response.status_code == expected, f"{role} GET {url}"
+        assert response.status_code == expected, f"{role} {row.method.upper()} {url}"
 
 
 def test_every_row_lists_every_role():
