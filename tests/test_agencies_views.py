@@ -184,3 +184,12 @@ def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(c
 def test_an_invalid_reset_link_says_so(client, db):
     response = client.get(reverse("password_reset_confirm", args=["MQ", "set-password"]), HTTP_ACCEPT_LANGUAGE="en")
     assert "This link is not valid" in response.content.decode()
+
+
+def test_a_field_error_is_announced_and_tied_to_its_field(login, officer_a, agency_a):
+    response = login(officer_a).post(reverse("agencies:committee_edit", args=[agency_a.code]), {
+        "decision_number": "1/QĐ", "decision_date": "not a date",
+    }, HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert 'aria-describedby="id_decision_date_error"' in page
+    assert 'id="id_decision_date_error" role="alert"' in page
