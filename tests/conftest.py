@@ -77,7 +77,9 @@ def officer_b(agency_b) -> User:
 
 @pytest.fixture
 def viewer(db) -> User:
-    finance = Agency.objects.create(code="STC", name="Sở Tài chính", kind=AgencyKind.DEPARTMENT, coordinating_role="finance")
+    finance = Agency.objects.create(
+        code="STC", name="Sở Tài chính", kind=AgencyKind.DEPARTMENT, coordinating_role="finance"
+    )
     return make_user("viewer-stc", agency=finance, role=UserRole.VIEWER)
 
 
