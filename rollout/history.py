@@ -42,16 +42,24 @@ class HistoryEntry:
     changes: list[FieldChange] = field(default_factory=list)
 
 
-def display_value(model: type[models.Model], name: str, value) -> str:
-    """A stored value as a person reads it: choice labels, related objects' names, dates as 30/06/2010."""
+def display_value(model: type[models.Model], name: str, value, related_cache: dict | None = None) -> str:
+    """A stored value as a person reads it: choice labels, related objects' names, dates as 30/06/2010.
+
+    ``related_cache`` keeps related objects' names across one page's history (one query per object, not per
+    change).
+    """
     if value in (None, ""):
         return "—"
     model_field = model._meta.get_field(name)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if model_field.is_relation:
-        related = model_field.related_model.objects.filter(pk=value).first()
-        return str(related) if related is not None else f"#{value}"
+        cache = related_cache if related_cache is not None else {}
+        key = (model_field.related_model, value)
+        if key not in cache:
+            related = model_field.related_model.objects.filter(pk=value).first()
+            cache[key] = str(related) if related is not None else f"#{value}"
+        return cache[key]
     if isinstance(value, dt.datetime):
         return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "d/m/Y H:i")
     if isinstance(value, dt.date):
@@ -61,29 +69,32 @@ def display_value(model: type[models.Model], name: str, value) -> str:
     return str(value)
 
 
-def _field_changes(model: type[models.Model], new_record, old_record, prefix: str = "") -> list[FieldChange]:
+def _field_changes(model: type[models.Model], new_record, old_record, prefix: str = "",
+                   related_cache: dict | None = None) -> list[FieldChange]:
     delta = new_record.diff_against(old_record, excluded_fields=IGNORED_FIELDS)
+    related_cache = {} if related_cache is None else related_cache
     changes = []
     for change in delta.changes:
         label = str(model._meta.get_field(change.field).verbose_name)
         changes.append(FieldChange(
             field=change.field,
             label=f"{prefix}{label}" if prefix else label.capitalize(),
-            old=display_value(model, change.field, change.old),
-            new=display_value(model, change.field, change.new),
+            old=display_value(model, change.field, change.old, related_cache),
+            new=display_value(model, change.field, change.new, related_cache),
         ))
     return changes
 
 
-def _entries(model, records, subject: str = "") -> list[HistoryEntry]:
+def _entries(model, records, subject: str = "", related_cache: dict | None = None) -> list[HistoryEntry]:
     entries, previous = [], None
+    related_cache = {} if related_cache is None else related_cache
     for record in records:
         if previous is None:
             entries.append(
                 HistoryEntry(at=record.history_date, user=record.history_user, created=True, subject=subject)
             )
         else:
-            changes = _field_changes(model, record, previous)
+            changes = _field_changes(model, record, previous, related_cache=related_cache)
             if changes:
                 entries.append(HistoryEntry(
                     at=record.history_date, user=record.history_user, created=False, subject=subject, changes=changes,
@@ -99,8 +110,13 @@ def history_of(obj: models.Model) -> list[HistoryEntry]:
 
 
 def plan_history(plan) -> list[HistoryEntry]:
-    """The plan's own changes and its milestones' (due dates, status), newest first; two queries."""
-    entries = _entries(type(plan), plan.history.select_related("history_user").order_by("history_date", "history_id"))
+    """The plan's own changes and its milestones' (due dates, status), newest first: two queries, plus one per
+    related object named in a change (e.g. who approved)."""
+    cache: dict = {}
+    entries = _entries(
+        type(plan), plan.history.select_related("history_user").order_by("history_date", "history_id"),
+        related_cache=cache,
+    )
     by_milestone = defaultdict(list)
     records = (
         Milestone.history.filter(plan_id=plan.pk).select_related("history_user").order_by("history_date", "history_id")
@@ -111,7 +127,8 @@ def plan_history(plan) -> list[HistoryEntry]:
         latest = milestone_records[-1]
         subject = f"{latest.number}. {latest.name}"
         # The milestones' creation is the plan's creation: show only their later changes.
-        entries.extend(entry for entry in _entries(Milestone, milestone_records, subject=subject) if not entry.created)
+        milestone_entries = _entries(Milestone, milestone_records, subject=subject, related_cache=cache)
+        entries.extend(entry for entry in milestone_entries if not entry.created)
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
 
 

@@ -125,7 +125,7 @@ def plan(request, pk: int):
         "milestones": milestones,
         "done_count": sum(1 for m in milestones if m.status == "done"),
         "overdue_count": sum(1 for m in milestones if m.overdue),
-        "transitions": plan.transitions.select_related("by").order_by("-at", "-pk"),
+        "transitions": plan.transitions.select_related("by").order_by("at", "pk"),
         "certificates": plan.certificates.select_related("certification_body"),
         "declarations": plan.declarations.all(),
         "history": plan_history(plan),

@@ -276,3 +276,19 @@ def test_the_agency_page_summarises_its_plan(role, login, plan_a, request):
     assert plan_a.get_absolute_url() in html
     assert '<span class="badge badge-draft">Draft</span>' in html
     assert "0/3" in html, "milestones done out of the plan's three, from the progress engine"
+
+
+def test_the_plan_page_makes_as_many_queries_with_more_updates_and_evidence(login, plan_a, officer_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = login(officer_a)
+    with CaptureQueriesContext(connection) as before:
+        page(client, "rollout:plan", plan_a.pk)
+    for milestone in plan_a.milestones.all():
+        services.record_milestone_status(milestone, by=officer_a, status=MilestoneStatus.IN_PROGRESS, note="x",
+                                         expected_version=milestone.version)
+        services.add_evidence(milestone, SimpleUploadedFile("a.pdf", b"%PDF-1.4\n"), by=officer_a)
+    with CaptureQueriesContext(connection) as after:
+        html = page(client, "rollout:plan", plan_a.pk)
+    assert html.count("a.pdf") == 3
+    assert len(after) == len(before)
