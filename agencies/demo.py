@@ -30,6 +30,7 @@ from typing import TextIO
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
@@ -250,7 +251,12 @@ class Loader:
             member = existing.get((committee.pk, row["name"]))
             if member is None:
                 member = CommitteeMember(committee=committee, **row)
-                member.clean()
+                try:
+                    member.clean()
+                except ValidationError as error:
+                    # E.g. the chair was renamed through the portal since the last load: keep the portal's data.
+                    self.stdout.write(f"  kept as edited: {committee.agency.code} {row['name']}: {error.messages[0]}\n")
+                    continue
                 new.append(member)
             elif changed := self._changed_fields(member, values):
                 for name in changed:

@@ -183,6 +183,16 @@ def test_load_demo_restores_a_changed_demo_value_and_records_it(loaded):
     assert "updated: 1 agencies" in output.getvalue()
 
 
+def test_load_demo_keeps_a_chair_renamed_in_the_portal_and_says_so(loaded):
+    chair = CommitteeMember.objects.get(committee__agency__code="SKHCN", role=MemberRole.CHAIR)
+    Agency.objects.filter(code="SKHCN").update(head_name="Người Mới")
+    CommitteeMember.objects.filter(pk=chair.pk).update(name="Người Mới")
+    output = io.StringIO()
+    demo.load(output)
+    assert "kept as edited: SKHCN" in output.getvalue()
+    assert CommitteeMember.objects.get(committee__agency__code="SKHCN", role=MemberRole.CHAIR).pk == chair.pk
+
+
 def test_load_demo_exits_non_zero_from_the_command_line_when_debug_is_off():
     import os
     import subprocess
