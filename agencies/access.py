@@ -55,6 +55,7 @@ def sees_all_agencies(user) -> bool:
 
 def agencies_for_user(user, access: Access = Access.VIEW) -> QuerySet[Agency]:
     """Agencies the user may see (VIEW) or act on (MANAGE, APPROVE_AS_HEAD)."""
+    access = Access(access)
     if not user.is_authenticated:
         return Agency.objects.none()
     if access is Access.VIEW and sees_all_agencies(user):
@@ -68,6 +69,7 @@ def agencies_for_user(user, access: Access = Access.VIEW) -> QuerySet[Agency]:
 
 def restrict(queryset: QuerySet, user, access: Access = Access.VIEW, *, agency_field: str = "agency") -> QuerySet:
     """Limit any queryset of agency-owned objects to what the user may reach."""
+    access = Access(access)
     if access is Access.VIEW and sees_all_agencies(user) or user.is_superuser:
         return queryset if user.is_authenticated else queryset.none()
     return queryset.filter(**{f"{agency_field}__in": agencies_for_user(user, access)})
@@ -83,6 +85,7 @@ def agency_for_user(user, code: str, access: Access = Access.VIEW) -> Agency:
 
 def can(user, agency: Agency, access: Access) -> bool:
     """For templates and menus: may this user act on this agency? (Views use the lookups above.)"""
+    access = Access(access)
     if access is Access.VIEW and sees_all_agencies(user):
         return True
     return user.is_authenticated and (user.is_superuser or user.has_perm(access.value, agency))

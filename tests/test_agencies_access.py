@@ -97,3 +97,8 @@ def test_removing_the_agency_removes_every_object_permission(officer_a, agency_a
 def test_a_new_agency_is_not_visible_to_an_officer_of_another(officer_a):
     Agency.objects.create(code="SYT", name="Sở Y tế", kind=AgencyKind.DEPARTMENT)
     assert codes(agencies_for_user(officer_a)) == {"SKHCN"}
+
+
+def test_the_helpers_accept_the_permission_name_as_a_plain_string(officer_a, agency_a):
+    assert codes(agencies_for_user(officer_a, "agencies.manage_rollout")) == {"SKHCN"}
+    assert can(officer_a, agency_a, "agencies.manage_rollout")
