@@ -28,25 +28,41 @@ class PlanStatus(models.TextChoices):
 class ImplementationPlan(models.Model):
     """Kế hoạch triển khai: one per agency and programme."""
 
-    agency = models.ForeignKey("agencies.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="plans")
-    programme = models.ForeignKey("rollout.Programme", verbose_name=_("programme"), on_delete=models.PROTECT, related_name="plans")
-    status = models.CharField(_("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT, db_index=True)
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="plans"
+    )
+    programme = models.ForeignKey(
+        "rollout.Programme", verbose_name=_("programme"), on_delete=models.PROTECT, related_name="plans"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT, db_index=True
+    )
     start_date = models.DateField(_("start date"))
     scope = models.TextField(_("scope (administrative procedures covered)"), blank=True)
     head_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("approved by the head"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by the head"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     head_approved_at = models.DateTimeField(_("approved by the head at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     review_comment = models.TextField(_("review comment"), blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1, help_text=_("Raised on every save; guards against lost updates."))
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=_("Raised on every save; guards against lost updates.")
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 
@@ -54,7 +70,9 @@ class ImplementationPlan(models.Model):
         verbose_name = _("implementation plan")
         verbose_name_plural = _("implementation plans")
         ordering = ["agency__code"]
-        constraints = [models.UniqueConstraint(fields=["agency", "programme"], name="one_plan_per_agency_and_programme")]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "programme"], name="one_plan_per_agency_and_programme")
+        ]
 
     def __str__(self) -> str:
         return str(_("Plan of %(agency)s — %(programme)s") % {"agency": self.agency, "programme": self.programme})
@@ -66,10 +84,14 @@ class ImplementationPlan(models.Model):
 class PlanTransition(models.Model):
     """One step of a plan's lifecycle, with who, when and the comment; read by the progress engine."""
 
-    plan = models.ForeignKey(ImplementationPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="transitions")
+    plan = models.ForeignKey(
+        ImplementationPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="transitions"
+    )
     from_status = models.CharField(_("from"), max_length=20, choices=PlanStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=PlanStatus.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     comment = models.TextField(_("comment"), blank=True)
 
@@ -98,17 +120,33 @@ class MilestoneQuerySet(models.QuerySet):
 
 
 class Milestone(models.Model):
-    plan = models.ForeignKey(ImplementationPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="milestones")
-    stage = models.ForeignKey("rollout.StageTemplate", verbose_name=_("stage"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    plan = models.ForeignKey(
+        ImplementationPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    stage = models.ForeignKey(
+        "rollout.StageTemplate",
+        verbose_name=_("stage"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=200)
     due_date = models.DateField(_("due date"))
-    status = models.CharField(_("status"), max_length=20, choices=MilestoneStatus.choices, default=MilestoneStatus.NOT_STARTED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=MilestoneStatus.choices, default=MilestoneStatus.NOT_STARTED
+    )
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     blocked_reason = models.TextField(_("reason blocked"), blank=True)
     is_completion = models.BooleanField(_("completes the programme"), default=False)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_milestones"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_milestones",
     )
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -164,11 +202,17 @@ class MilestoneStatusChange(models.Model):
     """Who changed a milestone's status, when, from what to what, and why. The progress engine reads
     these to answer "as of" questions."""
 
-    milestone = models.ForeignKey(Milestone, verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="status_changes")
+    milestone = models.ForeignKey(
+        Milestone, verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="status_changes"
+    )
     from_status = models.CharField(_("from"), max_length=20, choices=MilestoneStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=MilestoneStatus.choices)
-    effective_on = models.DateField(_("effective on"), help_text=_("For done: the completion date; otherwise the day of the change."))
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    effective_on = models.DateField(
+        _("effective on"), help_text=_("For done: the completion date; otherwise the day of the change.")
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(_("recorded at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
 
@@ -202,14 +246,18 @@ def evidence_path(instance: "Evidence", filename: str) -> str:
 
 
 class Evidence(models.Model):
-    milestone = models.ForeignKey(Milestone, verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="evidence")
+    milestone = models.ForeignKey(
+        Milestone, verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="evidence"
+    )
     file = models.FileField(_("file"), upload_to=evidence_path, storage=private_storage, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     description = models.CharField(_("description"), max_length=250, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     history = HistoricalRecords()
 
@@ -228,16 +276,23 @@ class Evidence(models.Model):
 class Certificate(models.Model):
     """Certification regime: the certificate a certification body issued for the agency's QMS."""
 
-    plan = models.ForeignKey(ImplementationPlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="certificates")
+    plan = models.ForeignKey(
+        ImplementationPlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="certificates"
+    )
     number = models.CharField(_("certificate number"), max_length=60)
     certification_body = models.ForeignKey(
-        "rollout.CertificationBody", verbose_name=_("certification body"), on_delete=models.PROTECT, related_name="certificates"
+        "rollout.CertificationBody",
+        verbose_name=_("certification body"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
     )
     issued_on = models.DateField(_("issued on"))
     expires_on = models.DateField(_("expires on"))
     scope = models.TextField(_("scope (administrative procedures covered)"))
     procedures_count = models.PositiveIntegerField(_("number of administrative procedures covered"), default=0)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords()
@@ -247,7 +302,9 @@ class Certificate(models.Model):
         verbose_name_plural = _("certificates")
         ordering = ["-issued_on"]
         constraints = [
-            models.CheckConstraint(condition=Q(expires_on__gt=models.F("issued_on")), name="certificate_expires_after_issue"),
+            models.CheckConstraint(
+                condition=Q(expires_on__gt=models.F("issued_on")), name="certificate_expires_after_issue"
+            ),
             models.UniqueConstraint(fields=["certification_body", "number"], name="unique_certificate_number"),
         ]
 
@@ -264,13 +321,17 @@ class Certificate(models.Model):
 class Declaration(models.Model):
     """Self-declaration regime: the head's decision declaring the QMS conforms, notified to DOST."""
 
-    plan = models.ForeignKey(ImplementationPlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="declarations")
+    plan = models.ForeignKey(
+        ImplementationPlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="declarations"
+    )
     decision_number = models.CharField(_("decision number"), max_length=60)
     decision_date = models.DateField(_("decision date"))
     notified_on = models.DateField(_("notified to DOST on"), null=True, blank=True)
     scope = models.TextField(_("scope (administrative procedures covered)"))
     procedures_count = models.PositiveIntegerField(_("number of administrative procedures covered"), default=0)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords()

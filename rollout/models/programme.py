@@ -36,7 +36,8 @@ class Programme(models.Model):
     start_date = models.DateField(_("start date"))
     target_date = models.DateField(_("target date"))
     mandatory_groups = models.JSONField(
-        _("mandatory groups"), default=default_mandatory_groups,
+        _("mandatory groups"),
+        default=default_mandatory_groups,
         help_text=_("Groups of agencies that must complete; the others are encouraged."),
     )
     is_current = models.BooleanField(_("shown by default"), default=False)
@@ -47,7 +48,9 @@ class Programme(models.Model):
         verbose_name_plural = _("programmes")
         ordering = ["-is_current", "-start_date"]
         constraints = [
-            models.CheckConstraint(condition=Q(target_date__gt=models.F("start_date")), name="programme_target_after_start"),
+            models.CheckConstraint(
+                condition=Q(target_date__gt=models.F("start_date")), name="programme_target_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -58,7 +61,9 @@ class Programme(models.Model):
             raise ValidationError({"target_date": _("The target date must come after the start date.")})
         unknown = set(self.mandatory_groups or []) - set(AgencyGroup.values)
         if unknown:
-            raise ValidationError({"mandatory_groups": _("Unknown agency group: %(groups)s") % {"groups": ", ".join(sorted(unknown))}})
+            raise ValidationError(
+                {"mandatory_groups": _("Unknown agency group: %(groups)s") % {"groups": ", ".join(sorted(unknown))}}
+            )
 
     def is_mandatory_for(self, group: str) -> bool:
         return group in (self.mandatory_groups or [])
@@ -71,16 +76,20 @@ class Programme(models.Model):
 class StageTemplate(models.Model):
     """One stage of the usual rollout (DESIGN.md); copied into an agency's milestones when its plan starts."""
 
-    programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="stages")
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="stages"
+    )
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     weight = models.PositiveSmallIntegerField(
-        _("share of the schedule"), default=1,
+        _("share of the schedule"),
+        default=1,
         help_text=_("Relative length of this stage when default due dates are spread over the programme."),
     )
     is_completion = models.BooleanField(
-        _("completes the programme"), default=False,
+        _("completes the programme"),
+        default=False,
         help_text=_("The stage in which the certificate is issued or the declaration signed."),
     )
 

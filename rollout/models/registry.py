@@ -13,7 +13,9 @@ class CertificationBody(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
     designation = models.CharField(
-        _("designation decision"), max_length=120, blank=True,
+        _("designation decision"),
+        max_length=120,
+        blank=True,
         help_text=_("Decision designating the body as eligible to certify state agencies."),
     )
     address = models.CharField(_("address"), max_length=250, blank=True)
@@ -49,11 +51,27 @@ class Consultant(models.Model):
 class Engagement(models.Model):
     """A consultant or certification body working with an agency on a programme."""
 
-    agency = models.ForeignKey("agencies.Agency", verbose_name=_("agency"), on_delete=models.CASCADE, related_name="engagements")
-    programme = models.ForeignKey("rollout.Programme", verbose_name=_("programme"), on_delete=models.CASCADE, related_name="engagements")
-    consultant = models.ForeignKey(Consultant, verbose_name=_("consultant"), null=True, blank=True, on_delete=models.PROTECT, related_name="engagements")
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("agency"), on_delete=models.CASCADE, related_name="engagements"
+    )
+    programme = models.ForeignKey(
+        "rollout.Programme", verbose_name=_("programme"), on_delete=models.CASCADE, related_name="engagements"
+    )
+    consultant = models.ForeignKey(
+        Consultant,
+        verbose_name=_("consultant"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="engagements",
+    )
     certification_body = models.ForeignKey(
-        CertificationBody, verbose_name=_("certification body"), null=True, blank=True, on_delete=models.PROTECT, related_name="engagements"
+        CertificationBody,
+        verbose_name=_("certification body"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="engagements",
     )
     contract_number = models.CharField(_("contract number"), max_length=60, blank=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
