@@ -98,6 +98,9 @@ class PlanTransition(models.Model):
     class Meta:
         verbose_name = _("plan transition")
         verbose_name_plural = _("plan transitions")
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}: {self.from_status or '—'} → {self.to_status}"
         ordering = ["at", "pk"]
 
 
@@ -229,6 +232,9 @@ class MilestoneStatusChange(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.milestone_id}: {self.from_status or '—'} → {self.to_status} ({self.effective_on:%d/%m/%Y})"
+
 
 class PrivateStorage(LazyObject):
     """Evidence storage outside the web root; read at use so tests can point it elsewhere."""
@@ -240,7 +246,7 @@ class PrivateStorage(LazyObject):
 private_storage = PrivateStorage()
 
 
-def evidence_path(instance: "Evidence", filename: str) -> str:
+def evidence_path(instance: Evidence, filename: str) -> str:
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     return f"evidence/{instance.milestone.plan.agency.code}/{uuid.uuid4().hex}.{suffix}"
 
