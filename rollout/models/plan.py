@@ -98,10 +98,10 @@ class PlanTransition(models.Model):
     class Meta:
         verbose_name = _("plan transition")
         verbose_name_plural = _("plan transitions")
+        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.plan_id}: {self.from_status or '—'} → {self.to_status}"
-        ordering = ["at", "pk"]
 
 
 class MilestoneStatus(models.TextChoices):
