@@ -13,15 +13,27 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from agencies.models import TRACKED_GROUPS, Agency, AgencyKind, Tier
 from reports.charts import chart_dates, completion_chart_svg, series_label
-from rollout.models import Certificate, Declaration, Programme
+from rollout.models import (
+    Certificate,
+    Declaration,
+    ImplementationPlan,
+    Milestone,
+    MilestoneStatusChange,
+    PlanTransition,
+    Programme,
+    StageTemplate,
+)
 from rollout.progress import AgencyProgress, ProgressStatus, completion_series, programme_progress
 
 PAGE_SIZE = 50
@@ -237,6 +249,63 @@ def _district_scope(district: Agency):
     return Agency.objects.filter(Q(pk=district.pk) | Q(parent_id=district.pk))
 
 
+# --- the engine's answer, cached per (programme, date, district, data version) ------------------------------
+#
+# On national data the engine needs seconds; its answer only changes when the records it reads change. The key
+# carries a fingerprint of those records read in one cheap query — the highest history id of every model the
+# engine reads (simple_history writes a row on every save and delete, whichever process made it), the highest
+# id of the append-only status logs, and the agencies' count and highest id (bulk inserts write no history) —
+# plus a per-process generation raised by every save or delete signal, so a rolled-back test database that
+# reuses ids never meets an old answer. The time limit is a last safety net for writes that bypass both.
+
+CACHE_SECONDS = 600
+GENERATION_KEY = "dashboard:generation"
+_HISTORY_MODELS = (Agency, ImplementationPlan, Milestone, Certificate, Declaration, Programme)
+_LOG_MODELS = (PlanTransition, MilestoneStatusChange, StageTemplate)
+
+
+def _fingerprint_sql() -> str:
+    parts = [f"(SELECT MAX(history_id) FROM {m.history.model._meta.db_table})" for m in _HISTORY_MODELS]
+    parts += [f"(SELECT MAX(id) FROM {m._meta.db_table})" for m in _LOG_MODELS]
+    parts += [f"(SELECT COUNT(*) FROM {Agency._meta.db_table})", f"(SELECT MAX(id) FROM {Agency._meta.db_table})"]
+    return "SELECT " + ", ".join(parts)
+
+
+def data_version() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(_fingerprint_sql())
+        fingerprint = cursor.fetchone()
+    return "-".join(str(value or 0) for value in (*fingerprint, cache.get(GENERATION_KEY, 0)))
+
+
+def _new_generation(sender, **kwargs) -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1, None)
+
+
+for _model in (*_HISTORY_MODELS, *_LOG_MODELS):
+    post_save.connect(_new_generation, sender=_model, dispatch_uid=f"dashboard-save-{_model.__name__}")
+    post_delete.connect(_new_generation, sender=_model, dispatch_uid=f"dashboard-delete-{_model.__name__}")
+
+
+def engine_figures(programme: Programme, as_of: dt.date, district: Agency | None):
+    """``programme_progress`` and ``completion_series`` for the province or one district, from the cache
+    while the records they read are unchanged."""
+    key = f"dashboard:{programme.pk}:{as_of.isoformat()}:{district.pk if district else 0}:{data_version()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    scope = _district_scope(district) if district else None
+    figures = (
+        programme_progress(programme, as_of, agencies=scope),
+        completion_series(programme, chart_dates(programme, as_of), agencies=scope),
+    )
+    cache.set(key, figures, CACHE_SECONDS)
+    return figures
+
+
 def build_dashboard(params) -> dict:
     districts = {
         agency.code: agency
@@ -255,8 +324,7 @@ def build_dashboard(params) -> dict:
     programme = choices.programme
     if programme is None:
         return context
-    scope = _district_scope(choices.district) if choices.district else None
-    progress = programme_progress(programme, choices.as_of, agencies=scope)
+    progress, series = engine_figures(programme, choices.as_of, choices.district)
     folded_query = _folded(choices.query)
     rows = [row for row in progress.agencies if _matches(row, choices, folded_query)]
     rows.sort(key=SORT_KEYS[choices.sort], reverse=choices.descending)
@@ -279,12 +347,12 @@ def build_dashboard(params) -> dict:
         )
         for row in page.object_list
     ]
-    series = completion_series(programme, chart_dates(programme, choices.as_of), agencies=scope)
     context.update(
         {
             "progress": progress,
             "programme": programme,
-            "tiles": [progress.mandatory, *progress.groups],
+            # Labels are looked up per request: the cached answer may have been computed in another language.
+            "tiles": [(group, series_label(group.group)) for group in (progress.mandatory, *progress.groups)],
             "days_past_target": -progress.days_to_target,
             "page": page,
             "rows_total": len(rows),
