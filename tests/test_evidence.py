@@ -17,7 +17,7 @@ from django.urls import reverse
 from rollout import services
 from rollout.models import Evidence, MilestoneStatusChange
 from rollout.services import TransitionError
-from rollout.validators import validate_evidence_file
+from rollout.validators import clean_file_name, validate_evidence_file
 from tests import fixtures_rollout_ui as fx
 
 programme, plan_a, plan_b = fx.programme, fx.plan_a, fx.plan_b
@@ -234,3 +234,13 @@ def test_evidence_is_not_served_as_a_static_or_media_file(client, evidence_a):
     assert client.get(f"/static/{evidence_a.file.name}").status_code == 404
     assert client.get(f"/media/{evidence_a.file.name}").status_code == 404
     assert client.get(f"/{evidence_a.file.name}").status_code == 404
+
+
+@pytest.mark.parametrize(("uploaded_name", "kept"), [
+    ("C:\\Users\\canbo\\Desktop\\Quyết định.pdf", "Quyết định.pdf"),
+    ("../../etc/Biên bản.pdf", "Biên bản.pdf"),
+    ("Quye\u0302\u0301t đi\u0323nh.pdf", "Quyết định.pdf"),  # decomposed (NFD), as some systems send it
+    ("Báo\x00cáo\n.pdf", "Báocáo.pdf"),
+])
+def test_the_original_name_is_kept_without_folders_or_control_characters(uploaded_name, kept):
+    assert clean_file_name(uploaded_name) == kept
