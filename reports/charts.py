@@ -26,8 +26,13 @@ SERIES_STYLE = {
     AgencyGroup.PUBLIC_SERVICE.value: ("#5b6472", "8 3 2 3", 1.8),
     "province": ("#1d2330", "1 2", 1.4),
 }
-DEFAULT_KEYS = ("mandatory", AgencyGroup.DEPARTMENTS.value, AgencyGroup.DISTRICTS.value,
-                AgencyGroup.COMMUNES.value, AgencyGroup.PUBLIC_SERVICE.value)
+DEFAULT_KEYS = (
+    "mandatory",
+    AgencyGroup.DEPARTMENTS.value,
+    AgencyGroup.DISTRICTS.value,
+    AgencyGroup.COMMUNES.value,
+    AgencyGroup.PUBLIC_SERVICE.value,
+)
 FONT = "Noto Sans, DejaVu Sans, sans-serif"
 
 

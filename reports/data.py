@@ -109,20 +109,35 @@ def compliance_records(programme: Programme, as_of: dt.date, *, agency: Agency |
     )
     records = [
         ComplianceRecord(
-            kind="certificate", agency_id=c.plan.agency_id, agency_code=c.plan.agency.code,
-            agency_name=c.plan.agency.name, number=c.number, issued_on=c.issued_on, expires_on=c.expires_on,
-            issuer=str(c.certification_body.name), scope=c.scope, procedures_count=c.procedures_count,
-            notified_on=None, validity=validity_on(c.expires_on, as_of),
+            kind="certificate",
+            agency_id=c.plan.agency_id,
+            agency_code=c.plan.agency.code,
+            agency_name=c.plan.agency.name,
+            number=c.number,
+            issued_on=c.issued_on,
+            expires_on=c.expires_on,
+            issuer=str(c.certification_body.name),
+            scope=c.scope,
+            procedures_count=c.procedures_count,
+            notified_on=None,
+            validity=validity_on(c.expires_on, as_of),
         )
         for c in certificates.iterator(chunk_size=2000)
     ]
     records += [
         ComplianceRecord(
-            kind="declaration", agency_id=d.plan.agency_id, agency_code=d.plan.agency.code,
-            agency_name=d.plan.agency.name, number=d.decision_number, issued_on=d.decision_date, expires_on=None,
-            issuer=d.plan.agency.head_name or d.plan.agency.name, scope=d.scope,
-            procedures_count=d.procedures_count, notified_on=d.notified_on if d.notified_on and d.notified_on <= as_of
-            else None, validity=Validity.VALID,
+            kind="declaration",
+            agency_id=d.plan.agency_id,
+            agency_code=d.plan.agency.code,
+            agency_name=d.plan.agency.name,
+            number=d.decision_number,
+            issued_on=d.decision_date,
+            expires_on=None,
+            issuer=d.plan.agency.head_name or d.plan.agency.name,
+            scope=d.scope,
+            procedures_count=d.procedures_count,
+            notified_on=d.notified_on if d.notified_on and d.notified_on <= as_of else None,
+            validity=Validity.VALID,
         )
         for d in declarations.iterator(chunk_size=2000)
     ]
@@ -272,10 +287,16 @@ def agency_report(programme: Programme, agency: Agency, as_of: dt.date) -> Agenc
             change = status_then.get(milestone.pk)
             status = change.to_status if change else MilestoneStatus.NOT_STARTED
             done_on = change.effective_on if change and status == MilestoneStatus.DONE else None
-            milestones.append(MilestoneLine(
-                milestone.number, milestone.name, milestone.due_date, status, done_on,
-                overdue=status != MilestoneStatus.DONE and milestone.due_date < as_of,
-            ))
+            milestones.append(
+                MilestoneLine(
+                    milestone.number,
+                    milestone.name,
+                    milestone.due_date,
+                    status,
+                    done_on,
+                    overdue=status != MilestoneStatus.DONE and milestone.due_date < as_of,
+                )
+            )
         evidence = list(
             Evidence.objects.filter(milestone__plan=plan, uploaded_at__lt=end)
             .select_related("milestone", "uploaded_by")
@@ -286,19 +307,23 @@ def agency_report(programme: Programme, agency: Agency, as_of: dt.date) -> Agenc
             chain(
                 (
                     HistoryLine(
-                        t.at, str(_("Plan")),
+                        t.at,
+                        str(_("Plan")),
                         f"{PlanStatus(t.from_status).label if t.from_status else '—'} → "
                         f"{PlanStatus(t.to_status).label}",
-                        _person(t.by), t.comment,
+                        _person(t.by),
+                        t.comment,
                     )
                     for t in transitions
                 ),
                 (
                     HistoryLine(
-                        c.at, f"{c.milestone.number}. {c.milestone.name}",
+                        c.at,
+                        f"{c.milestone.number}. {c.milestone.name}",
                         f"{MilestoneStatus(c.from_status).label if c.from_status else '—'} → "
                         f"{MilestoneStatus(c.to_status).label}",
-                        _person(c.by), c.note,
+                        _person(c.by),
+                        c.note,
                     )
                     for c in changes
                     if c.at < end
@@ -307,9 +332,17 @@ def agency_report(programme: Programme, agency: Agency, as_of: dt.date) -> Agenc
             key=lambda line: line.at,
         )
     return AgencyReport(
-        programme=programme, as_of=as_of, agency=agency, progress=progress, committee=committee, members=members,
-        plan=plan, milestones=milestones, evidence=evidence,
-        records=compliance_records(programme, as_of, agency=agency), history=history,
+        programme=programme,
+        as_of=as_of,
+        agency=agency,
+        progress=progress,
+        committee=committee,
+        members=members,
+        plan=plan,
+        milestones=milestones,
+        evidence=evidence,
+        records=compliance_records(programme, as_of, agency=agency),
+        history=history,
     )
 
 
@@ -355,8 +388,10 @@ def partners(programme: Programme, as_of: dt.date) -> list[PartnerLine]:
     )
     lines: dict[tuple[str, int], PartnerLine] = {}
     for engagement in engagements:
-        for kind, partner in (("certification_body", engagement.certification_body),
-                              ("consultant", engagement.consultant)):
+        for kind, partner in (
+            ("certification_body", engagement.certification_body),
+            ("consultant", engagement.consultant),
+        ):
             if partner is None:
                 continue
             line = lines.setdefault((kind, partner.pk), PartnerLine(kind, partner.name, []))
@@ -373,6 +408,10 @@ def dost_report(programme: Programme, as_of: dt.date) -> DostReport:
         key=lambda a: (a.tier != Tier.MANDATORY, a.code),
     )
     return DostReport(
-        programme=programme, as_of=as_of, progress=progress, records=compliance_records(programme, as_of),
-        partners=partners(programme, as_of), not_compliant=not_compliant,
+        programme=programme,
+        as_of=as_of,
+        progress=progress,
+        records=compliance_records(programme, as_of),
+        partners=partners(programme, as_of),
+        not_compliant=not_compliant,
     )

@@ -110,8 +110,18 @@ def certificate_register(programme: Programme, as_of: dt.date) -> list[list]:
     with translation.override("vi"):
         return [
             [
-                index, r.agency_code, r.agency_name, r.kind_label, r.number, r.issued_on, r.expires_on, r.issuer,
-                r.scope, r.procedures_count, r.notified_on, r.validity_label,
+                index,
+                r.agency_code,
+                r.agency_name,
+                r.kind_label,
+                r.number,
+                r.issued_on,
+                r.expires_on,
+                r.issuer,
+                r.scope,
+                r.procedures_count,
+                r.notified_on,
+                r.validity_label,
             ]
             for index, r in enumerate(compliance_records(programme, as_of), start=1)
         ]

@@ -21,11 +21,15 @@ def default_programme() -> Programme | None:
 
 class ReportForm(forms.Form):
     programme = forms.ModelChoiceField(
-        label=_("Programme"), queryset=Programme.objects.order_by("-is_current", "-start_date"), required=False,
+        label=_("Programme"),
+        queryset=Programme.objects.order_by("-is_current", "-start_date"),
+        required=False,
         empty_label=None,
     )
     as_of = forms.DateField(
-        label=_("As of"), required=False, input_formats=DATE_INPUTS,
+        label=_("As of"),
+        required=False,
+        input_formats=DATE_INPUTS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Enter the date as YYYY-MM-DD or DD/MM/YYYY.")},
         help_text=_("Figures as they stood at the end of this day. Empty: today."),
@@ -41,9 +45,11 @@ class ReportForm(forms.Form):
             return data
         as_of: dt.date = data.get("as_of") or timezone.localdate()
         if as_of < programme.start_date:
-            self.add_error("as_of", _("The date cannot precede the programme's start (%(start)s).") % {
-                "start": programme.start_date.strftime("%d/%m/%Y")
-            })
+            self.add_error(
+                "as_of",
+                _("The date cannot precede the programme's start (%(start)s).")
+                % {"start": programme.start_date.strftime("%d/%m/%Y")},
+            )
         elif as_of > timezone.localdate():
             self.add_error("as_of", _("The date cannot be in the future."))
         data["as_of"] = as_of
@@ -52,7 +58,8 @@ class ReportForm(forms.Form):
 
 class AgencyReportForm(ReportForm):
     agency = forms.CharField(
-        label=_("Agency code"), max_length=32,
+        label=_("Agency code"),
+        max_length=32,
         help_text=_("The agency's short code, e.g. SKHCN or VANLAM."),
     )
 
@@ -70,8 +77,11 @@ class AgencyReportForm(ReportForm):
 
 
 class ExportForm(ReportForm):
-    table = forms.ChoiceField(label=_("Table"), choices=[
-        ("agencies", _("Agencies and their progress")),
-        ("certificates", _("Certificate and declaration register")),
-    ])
+    table = forms.ChoiceField(
+        label=_("Table"),
+        choices=[
+            ("agencies", _("Agencies and their progress")),
+            ("certificates", _("Certificate and declaration register")),
+        ],
+    )
     format = forms.ChoiceField(label=_("Format"), choices=[(fmt, fmt.upper()) for fmt in FORMATS])

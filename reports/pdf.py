@@ -2,7 +2,7 @@
 
 ``render_pdf("reports/pdf/….html", context)`` renders a Django template to PDF bytes. Templates extend
 ``reports/pdf/document.html`` (the formal Vietnamese administrative layout) or ``reports/pdf/base.html``.
-The fonts come from ``static/fonts`` (Noto Serif for the document text, Noto Sans for tables and charts,
+The fonts come from ``static/fonts`` (Noto Serif for the document text and tables, Noto Sans for the charts,
 both covering Vietnamese in full); WeasyPrint embeds the glyphs it uses as subsets.
 """
 
@@ -37,7 +37,6 @@ FONT_FACES = (
     ("Noto Sans", "fonts/NotoSans-Italic.ttf", 400, "italic"),
 )
 DOCUMENT_FONT = '"Noto Serif"'
-TABLE_FONT = '"Noto Sans"'
 
 
 class PdfResourceError(RuntimeError):
@@ -67,7 +66,7 @@ class LocalStaticFetcher(URLFetcher):
         if parts.scheme == "data":
             return super().fetch(url, headers)
         if parts.scheme in ("http", "https") and parts.path.startswith(settings.STATIC_URL):
-            path = static_path(unquote(parts.path[len(settings.STATIC_URL):]))
+            path = static_path(unquote(parts.path[len(settings.STATIC_URL) :]))
             return super().fetch(path2url(str(path)), headers)
         if parts.scheme == "file":
             path = Path(unquote(parts.path)).resolve()

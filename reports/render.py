@@ -50,8 +50,7 @@ def row_parts(kind: str, rows: list, chunk_rows: int | None, *, always: bool = F
         return [Part(kind)] if always else []
     step = chunk_rows or len(rows)
     return [
-        Part(kind, rows[start:start + step], offset=start, continued=start > 0)
-        for start in range(0, len(rows), step)
+        Part(kind, rows[start : start + step], offset=start, continued=start > 0) for start in range(0, len(rows), step)
     ]
 
 
@@ -135,8 +134,7 @@ def province_context(programme: Programme, as_of: dt.date) -> tuple[dict, object
     report = province_report(programme, as_of)
     progress = report.progress
     summary = [
-        {**group.__dict__, "missing": group.total - group.completed, "is_total": False}
-        for group in progress.groups
+        {**group.__dict__, "missing": group.total - group.completed, "is_total": False} for group in progress.groups
     ]
     for total in (progress.mandatory, progress.province):
         summary.append({**total.__dict__, "missing": total.total - total.completed, "is_total": True})
@@ -153,6 +151,7 @@ def province_context(programme: Programme, as_of: dt.date) -> tuple[dict, object
         "chart_svg": chart,
         "missing_mandatory": progress.mandatory.total - progress.mandatory.completed,
         "days_past_target": -progress.days_to_target,
+        "stages": list(programme.stages.order_by("number").values_list("number", "name")),
     }
     return context, report
 
@@ -181,8 +180,12 @@ def render_province_pdf(
         if on_progress:
             on_progress(5)
         return render_parts(
-            "reports/pdf/province.html", context, _province_parts(report, chunk_rows), output,
-            chunk_rows=chunk_rows, on_progress=on_progress,
+            "reports/pdf/province.html",
+            context,
+            _province_parts(report, chunk_rows),
+            output,
+            chunk_rows=chunk_rows,
+            on_progress=on_progress,
         )
 
 

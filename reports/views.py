@@ -165,5 +165,6 @@ def job_download(request, pk: int):
     path = (root / job.file_path).resolve()
     if not path.is_relative_to(root) or not path.is_file():
         raise Http404("The report file is gone")
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=job.download_name,
-                        content_type="application/pdf")
+    return FileResponse(
+        open(path, "rb"), as_attachment=True, filename=job.download_name, content_type="application/pdf"
+    )

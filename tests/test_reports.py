@@ -63,7 +63,7 @@ def vn(value: float) -> str:
 
 def appendix_row(text: str, agency) -> str:
     """The appendix row of the agency: number, code, name, stage, % done, status, overdue, certificate."""
-    appendix = text[text.index("PHỤ LỤC"):]
+    appendix = text[text.index("PHỤ LỤC") :]
     with translation.override("vi"):
         status = str(ProgressStatus(agency.status).label)
     pattern = (
@@ -72,7 +72,7 @@ def appendix_row(text: str, agency) -> str:
     )
     match = re.search(pattern, appendix)
     assert match, f"no appendix row for {agency.code} with the engine's figures"
-    return appendix[match.start():match.end() + 60]
+    return appendix[match.start() : match.end() + 60]
 
 
 class TestProvinceReport:
@@ -185,8 +185,14 @@ class TestDostReport:
         buffer = io.BytesIO()
         render_dost_pdf(programme, as_of, buffer)
         text = pdf_text(buffer.getvalue())
-        marks = ["I. GIẤY CHỨNG NHẬN", "II. SẮP HẾT HIỆU LỰC", "III. ĐÃ HẾT HIỆU LỰC", "IV. TỔ CHỨC", "V. CÁC CƠ QUAN",
-                 "Nơi nhận"]
+        marks = [
+            "I. GIẤY CHỨNG NHẬN",
+            "II. SẮP HẾT HIỆU LỰC",
+            "III. ĐÃ HẾT HIỆU LỰC",
+            "IV. TỔ CHỨC",
+            "V. CÁC CƠ QUAN",
+            "Nơi nhận",
+        ]
         starts = [text.index(mark) for mark in marks]
         return {mark: text[start:end] for mark, start, end in zip(marks, starts, starts[1:] + [len(text)], strict=True)}
 
@@ -261,8 +267,9 @@ class TestWhoMayReadWhich:
 
 class TestBadInput:
     def test_a_date_before_the_programme_start_is_a_form_error(self, login, committee_user, rollout):
-        response = login(committee_user).get(reverse("reports:province") + "?as_of=2006-01-01",
-                                             HTTP_ACCEPT_LANGUAGE="en")
+        response = login(committee_user).get(
+            reverse("reports:province") + "?as_of=2006-01-01", HTTP_ACCEPT_LANGUAGE="en"
+        )
         assert response.status_code == 400
         assert "cannot precede the programme&#x27;s start (18/04/2007)" in response.content.decode()
 
@@ -274,8 +281,9 @@ class TestBadInput:
 
     def test_a_date_in_the_future_is_a_form_error(self, login, committee_user, rollout):
         tomorrow = dt.date.today() + dt.timedelta(days=2)
-        response = login(committee_user).get(reverse("reports:province"), {"as_of": tomorrow.isoformat()},
-                                             HTTP_ACCEPT_LANGUAGE="en")
+        response = login(committee_user).get(
+            reverse("reports:province"), {"as_of": tomorrow.isoformat()}, HTTP_ACCEPT_LANGUAGE="en"
+        )
         assert response.status_code == 400
         assert "cannot be in the future" in response.content.decode()
 
@@ -284,8 +292,9 @@ class TestBadInput:
         assert response.status_code == 400
 
     def test_an_unknown_agency_code_in_the_picker_is_a_form_error(self, login, committee_user, rollout):
-        response = login(committee_user).get(reverse("reports:agency_pick"), {"agency": "NOPE", "as_of": "2010-06-30"},
-                                             HTTP_ACCEPT_LANGUAGE="en")
+        response = login(committee_user).get(
+            reverse("reports:agency_pick"), {"agency": "NOPE", "as_of": "2010-06-30"}, HTTP_ACCEPT_LANGUAGE="en"
+        )
         assert response.status_code == 400
         assert "No agency with the code NOPE." in response.content.decode()
 
@@ -337,8 +346,11 @@ class TestBackgroundReports:
         assert other.get(reverse("reports:job_download", kwargs={"pk": job.pk})).status_code == 404
 
     def test_a_queued_job_page_refreshes_itself_and_offers_no_download_yet(self, login, committee_user, rollout):
-        job = ReportJob.objects.create(requested_by=committee_user, kind="province",
-                                       parameters={"programme": rollout["programme"].pk, "as_of": "2010-06-30"})
+        job = ReportJob.objects.create(
+            requested_by=committee_user,
+            kind="province",
+            parameters={"programme": rollout["programme"].pk, "as_of": "2010-06-30"},
+        )
         client = login(committee_user)
         page = client.get(job.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
         assert 'http-equiv="refresh"' in page and "0% done" in page
@@ -347,8 +359,9 @@ class TestBackgroundReports:
     def test_a_failed_job_records_its_error(self, committee_user, rollout):
         from reports.tasks import render_report_job
 
-        job = ReportJob.objects.create(requested_by=committee_user, kind="province",
-                                       parameters={"programme": 9999, "as_of": "2010-06-30"})
+        job = ReportJob.objects.create(
+            requested_by=committee_user, kind="province", parameters={"programme": 9999, "as_of": "2010-06-30"}
+        )
         render_report_job(job.pk)
         job.refresh_from_db()
         assert job.state == JobState.FAILED and "DoesNotExist" in job.error
@@ -356,8 +369,11 @@ class TestBackgroundReports:
     def test_a_job_is_rendered_once_even_if_delivered_twice(self, committee_user, rollout):
         from reports.tasks import render_report_job
 
-        job = ReportJob.objects.create(requested_by=committee_user, kind="dost",
-                                       parameters={"programme": rollout["programme"].pk, "as_of": "2010-06-30"})
+        job = ReportJob.objects.create(
+            requested_by=committee_user,
+            kind="dost",
+            parameters={"programme": rollout["programme"].pk, "as_of": "2010-06-30"},
+        )
         assert render_report_job(job.pk)
         assert render_report_job(job.pk) is None
 
@@ -366,23 +382,36 @@ class TestRenderReportCommand:
     def test_it_writes_each_report(self, rollout, tmp_path):
         for kind, extra in (("province", []), ("dost", []), ("agency", ["--agency", "snv"])):
             target = tmp_path / f"{kind}.pdf"
-            call_command("render_report", kind, "--as-of", "2010-06-30", *extra, "-o", str(target),
-                         stdout=io.StringIO())
+            call_command(
+                "render_report", kind, "--as-of", "2010-06-30", *extra, "-o", str(target), stdout=io.StringIO()
+            )
             assert target.read_bytes().startswith(b"%PDF")
         target = tmp_path / "agencies.xlsx"
-        call_command("render_report", "province", "--format", "xlsx", "--as-of", "2010-06-30", "-o", str(target),
-                     stdout=io.StringIO())
+        call_command(
+            "render_report",
+            "province",
+            "--format",
+            "xlsx",
+            "--as-of",
+            "2010-06-30",
+            "-o",
+            str(target),
+            stdout=io.StringIO(),
+        )
         assert target.read_bytes().startswith(b"PK")
 
-    @pytest.mark.parametrize(("args", "message"), [
-        (["province", "--as-of", "2010-02-30"], "is not a date"),
-        (["province", "--as-of", "2001-01-01"], "precedes the programme's start"),
-        (["province", "--programme", "9999"], "No programme with id 9999"),
-        (["agency"], "needs --agency"),
-        (["agency", "--agency", "NOPE"], "No agency with the code NOPE"),
-        (["agency", "--agency", "SNV", "--format", "csv"], "PDF only"),
-        (["dost", "--agency", "SNV"], "agency report only"),
-    ])
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (["province", "--as-of", "2010-02-30"], "is not a date"),
+            (["province", "--as-of", "2001-01-01"], "precedes the programme's start"),
+            (["province", "--programme", "9999"], "No programme with id 9999"),
+            (["agency"], "needs --agency"),
+            (["agency", "--agency", "NOPE"], "No agency with the code NOPE"),
+            (["agency", "--agency", "SNV", "--format", "csv"], "PDF only"),
+            (["dost", "--agency", "SNV"], "agency report only"),
+        ],
+    )
     def test_bad_arguments_are_clear_command_errors(self, rollout, tmp_path, args, message):
         with pytest.raises(CommandError, match=message):
             call_command("render_report", *args, "-o", str(tmp_path / "x.pdf"))

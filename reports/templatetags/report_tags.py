@@ -11,7 +11,7 @@ register = template.Library()
 
 @register.filter
 def formal_date(day: dt.date | None) -> str:
-    """"ngày 05 tháng 02 năm 2010": days below 10 and the months January and February take a leading zero."""
+    """ "ngày 05 tháng 02 năm 2010": days below 10 and the months January and February take a leading zero."""
     if not day:
         return "ngày … tháng … năm …"
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)

@@ -1,9 +1,9 @@
 """Render a report to a file: the same documents as the Reports page, without a browser.
 
-    python manage.py render_report province --as-of 2010-06-30 -o bao-cao.pdf
-    python manage.py render_report agency --agency SKHCN -o skhcn.pdf
-    python manage.py render_report province --format xlsx -o tien-do.xlsx   (the agency table)
-    python manage.py render_report dost --format csv -o so-chung-nhan.csv   (the certificate register)
+python manage.py render_report province --as-of 2010-06-30 -o bao-cao.pdf
+python manage.py render_report agency --agency SKHCN -o skhcn.pdf
+python manage.py render_report province --format xlsx -o tien-do.xlsx   (the agency table)
+python manage.py render_report dost --format csv -o so-chung-nhan.csv   (the certificate register)
 """
 
 from __future__ import annotations
@@ -34,8 +34,12 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD (default: today).")
         parser.add_argument("--agency", help="Agency code, for the agency report.")
         parser.add_argument("--format", dest="fmt", choices=["pdf", "xlsx", "csv"], default="pdf")
-        parser.add_argument("--sections", type=int, default=None,
-                            help="Render the PDF in sections of this many table rows (bounded memory).")
+        parser.add_argument(
+            "--sections",
+            type=int,
+            default=None,
+            help="Render the PDF in sections of this many table rows (bounded memory).",
+        )
         parser.add_argument("-o", "--output", required=True, help="File to write.")
 
     def handle(self, *args, kind, programme, as_of, agency, fmt, sections, output, **options):
