@@ -257,7 +257,7 @@ class Migration(migrations.Migration):
             name='Evidence',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, storage=django.core.files.storage.FileSystemStorage(base_url=None, location=pathlib.PurePosixPath('/work/main/private_media')), upload_to=rollout.models.plan.evidence_path, verbose_name='file')),
+                ('file', models.FileField(max_length=200, storage=rollout.models.plan.private_storage_backend, upload_to=rollout.models.plan.evidence_path, verbose_name='file')),
                 ('original_name', models.CharField(max_length=200, verbose_name='file name')),
                 ('content_type', models.CharField(max_length=100, verbose_name='type')),
                 ('size', models.PositiveBigIntegerField(verbose_name='size (bytes)')),

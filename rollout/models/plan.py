@@ -246,6 +246,11 @@ class PrivateStorage(LazyObject):
 private_storage = PrivateStorage()
 
 
+def private_storage_backend() -> PrivateStorage:
+    """Given to the FileField as a callable, so migrations do not record a machine's path."""
+    return private_storage
+
+
 def evidence_path(instance: Evidence, filename: str) -> str:
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     return f"evidence/{instance.milestone.plan.agency.code}/{uuid.uuid4().hex}.{suffix}"
@@ -255,7 +260,7 @@ class Evidence(models.Model):
     milestone = models.ForeignKey(
         Milestone, verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="evidence"
     )
-    file = models.FileField(_("file"), upload_to=evidence_path, storage=private_storage, max_length=200)
+    file = models.FileField(_("file"), upload_to=evidence_path, storage=private_storage_backend, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
