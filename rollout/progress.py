@@ -31,12 +31,12 @@ An agency's status on D is decided in this order:
 
 A milestone is *overdue* on D when its due date is before D and it is not done on D (``overdue`` counts them).
 
-Aggregation happens in the database. Whatever the number of agencies, ``programme_progress`` runs four
-queries: the agencies; their plans (correlated subqueries give creation, status on D and completion day); one
-grouped aggregate over the milestones, grouped by plan, status on D and due bucket (the status on D is a
-correlated subquery on the ``(milestone, effective_on)`` index), so at most a dozen rows per plan; the stage
-names. The per-agency status rule above is applied in Python to those per-agency figures, and the group totals
-are counted from them.
+Aggregation happens in the database. Whatever the number of agencies, ``programme_progress`` runs three
+queries: the agencies with their plans (a filtered LEFT JOIN; correlated subqueries give the plan's creation,
+status on D and completion day); one aggregate over the milestones grouped by plan, status on D and due
+bucket (the status on D is a correlated subquery on the latest-change index), so at most a dozen rows per
+plan; the stage names. The per-agency status rule above is applied in Python to those per-agency figures,
+and the group totals are counted from them.
 
 ``to_completion`` (the milestones the forecast still waits for) is the completion milestone's number, as
 milestones are numbered 1…n in order: maintenance milestones after it do not delay completion.
@@ -51,7 +51,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Case, Count, IntegerField, Max, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +84,7 @@ from rollout.models import (
 
 SERIOUSLY_OVERDUE_DAYS = 30
 AT_RISK_MARGIN_DAYS = 90
+PLAN_ID_LIST_LIMIT = 1000  # up to this many plans, the milestone query names them (a district, a province)
 MANDATORY_KEY = "mandatory"
 PROVINCE_KEY = "province"
 ACTIVE_MILESTONE_STATUSES = (MilestoneStatus.IN_PROGRESS, MilestoneStatus.DONE, MilestoneStatus.BLOCKED)
@@ -205,40 +219,62 @@ def _end_of_day(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
 
 
+def _first_completion(programme: Programme, plan: str = "pk") -> Subquery:
+    """The plan's earliest certificate or declaration day, for the plan named by ``plan`` in the outer query."""
+    if programme.regime == Regime.CERTIFICATION:
+        first = Certificate.objects.filter(plan=OuterRef(plan)).order_by("issued_on").values("issued_on")[:1]
+    else:
+        first = Declaration.objects.filter(plan=OuterRef(plan)).order_by("decision_date").values("decision_date")[:1]
+    return Subquery(first)
+
+
 def _completion_days(programme: Programme):
     """Plans of the programme with ``completed_then``: the earliest certificate or declaration day."""
-    if programme.regime == Regime.CERTIFICATION:
-        first = Certificate.objects.filter(plan=OuterRef("pk")).order_by("issued_on").values("issued_on")[:1]
-    else:
-        first = Declaration.objects.filter(plan=OuterRef("pk")).order_by("decision_date").values("decision_date")[:1]
-    return ImplementationPlan.objects.filter(programme=programme).annotate(completed_then=Subquery(first))
+    return ImplementationPlan.objects.filter(programme=programme).annotate(completed_then=_first_completion(programme))
 
 
-def _plan_figures(programme: Programme, as_of: dt.date, base) -> dict[int, dict]:
-    """One row per plan of the programme for the agencies in ``base`` that exists on the date: its status
-    on the date and its completion day."""
+def _agencies_with_plans(programme: Programme, as_of: dt.date, base) -> list[dict]:
+    """The agencies of ``base`` by code, each with its plan of the programme if one exists on the date, the
+    plan's status on the date and its completion day (one query: the plan is a filtered LEFT JOIN)."""
     end = _end_of_day(as_of)
-    transitions = PlanTransition.objects.filter(plan=OuterRef("pk"))
-    plans = (
-        _completion_days(programme)
-        .filter(agency__in=base)
-        .order_by()
+    transitions = PlanTransition.objects.filter(plan=OuterRef("programme_plan__pk"))
+    rows = (
+        base.order_by("code")
+        .annotate(programme_plan=FilteredRelation("plans", condition=Q(plans__programme=programme)))
         .annotate(
+            plan_id=F("programme_plan__pk"),
+            plan_start=F("programme_plan__start_date"),
+            plan_status=F("programme_plan__status"),
+            completed_then=_first_completion(programme, "programme_plan__pk"),
             created_at=Subquery(transitions.order_by("at", "pk").values("at")[:1]),
             status_then=Subquery(transitions.filter(at__lt=end).order_by("-at", "-pk").values("to_status")[:1]),
         )
-        .values("pk", "agency_id", "start_date", "status", "completed_then", "created_at", "status_then")
+        .values(
+            "pk",
+            "code",
+            "name",
+            "kind",
+            "group",
+            "parent_id",
+            "plan_id",
+            "plan_start",
+            "plan_status",
+            "completed_then",
+            "created_at",
+            "status_then",
+        )
     )
-    figures = {}
-    for plan in plans:
-        created = timezone.localdate(plan["created_at"]) if plan["created_at"] else plan["start_date"]
-        if created > as_of:
-            continue
-        completed = plan.pop("completed_then")
-        plan["completed_on"] = completed if completed and completed <= as_of else None
-        plan["status_then"] = plan["status_then"] or plan["status"]
-        figures[plan["agency_id"]] = plan
-    return figures
+    agencies = []
+    for row in rows:
+        if row["plan_id"] is not None:
+            created = row["created_at"] < end if row["created_at"] else row["plan_start"] <= as_of
+            if not created:
+                row["plan_id"] = None
+        completed = row["completed_then"]
+        row["completed_on"] = completed if row["plan_id"] and completed and completed <= as_of else None
+        row["status_then"] = (row["status_then"] or row["plan_status"]) if row["plan_id"] else None
+        agencies.append(row)
+    return agencies
 
 
 @dataclass
@@ -260,7 +296,10 @@ class _MilestoneFigures:
         return min(self.completion_number, self.total) if self.completion_number else self.total
 
 
-def _milestone_figures(programme: Programme, as_of: dt.date, base) -> dict[int, _MilestoneFigures]:
+_NO_MILESTONES = _MilestoneFigures()
+
+
+def _milestone_figures(as_of: dt.date, plans: Q) -> dict[int, _MilestoneFigures]:
     """Per plan: its milestones counted by their status on the date (the latest change with ``effective_on``
     on or before it) and by how long before the date they were due. One grouped query: each milestone's
     status on the date is a correlated subquery on the (milestone, effective_on) index; the groups are
@@ -270,7 +309,7 @@ def _milestone_figures(programme: Programme, as_of: dt.date, base) -> dict[int, 
     )
     long_ago = as_of - dt.timedelta(days=SERIOUSLY_OVERDUE_DAYS)
     rows = (
-        Milestone.objects.filter(plan__programme=programme, plan__agency__in=base)
+        Milestone.objects.filter(plans)
         .order_by()
         .annotate(
             status_then=Subquery(latest.values("to_status")[:1]),
@@ -310,33 +349,35 @@ def _milestone_figures(programme: Programme, as_of: dt.date, base) -> dict[int, 
 
 
 def _agency_rows(programme: Programme, as_of: dt.date, base) -> list[AgencyProgress]:
-    agencies = list(base.order_by("code").values("pk", "code", "name", "kind", "group", "parent_id"))
-    plans = _plan_figures(programme, as_of, base)
-    milestones = _milestone_figures(programme, as_of, base) if plans else {}
+    agencies = _agencies_with_plans(programme, as_of, base)
+    plan_ids = [agency["plan_id"] for agency in agencies if agency["plan_id"]]
+    if len(plan_ids) <= PLAN_ID_LIST_LIMIT:
+        plans = Q(plan_id__in=plan_ids)
+    else:  # a large province or the nation: let the database join rather than pass thousands of ids
+        plans = Q(plan__programme=programme, plan__agency__in=base)
+    milestones = _milestone_figures(as_of, plans) if plan_ids else {}
     stage_names = dict(StageTemplate.objects.filter(programme=programme).values_list("number", "name"))
-    return [
-        _agency_progress(programme, as_of, agency, plans.get(agency["pk"]), milestones, stage_names)
-        for agency in agencies
-    ]
+    return [_agency_progress(programme, as_of, agency, milestones, stage_names) for agency in agencies]
 
 
 # --- the rule ----------------------------------------------------------------------------------------------
 
 
-def _agency_progress(programme, as_of, agency, plan, milestones, stage_names) -> AgencyProgress:
+def _agency_progress(programme, as_of, agency, milestones, stage_names) -> AgencyProgress:
     tier = Tier.MANDATORY if programme.is_mandatory_for(agency["group"]) else Tier.ENCOURAGED
-    figures = milestones.get(plan["pk"], _MilestoneFigures()) if plan else _MilestoneFigures()
+    plan_id = agency["plan_id"]
+    figures = milestones.get(plan_id) or _NO_MILESTONES if plan_id else _NO_MILESTONES
     total, done, active, stage = figures.total, figures.done, figures.active, figures.stage
     overdue = figures.due_before - figures.done_due_before
     seriously_overdue = figures.due_long_before - figures.done_due_long_before
-    completed_on = plan["completed_on"] if plan else None
+    completed_on = agency["completed_on"]
     forecast = None
     if completed_on:
         status, forecast = ProgressStatus.COMPLETED, completed_on
-    elif not plan or done + active == 0:
+    elif not plan_id or done + active == 0:
         status = ProgressStatus.NOT_STARTED
     else:
-        forecast = forecast_completion(plan["start_date"], as_of, done, figures.to_completion)
+        forecast = forecast_completion(agency["plan_start"], as_of, done, figures.to_completion)
         status = classify(as_of, programme.target_date, forecast, seriously_overdue)
     return AgencyProgress(
         agency_id=agency["pk"],
@@ -355,8 +396,8 @@ def _agency_progress(programme, as_of, agency, plan, milestones, stage_names) ->
         overdue=overdue,
         completed_on=completed_on,
         forecast_on=forecast,
-        plan_id=plan["pk"] if plan else None,
-        plan_status=plan["status_then"] if plan else None,
+        plan_id=plan_id,
+        plan_status=agency["status_then"],
         last_update=figures.last_update,
         seriously_overdue=seriously_overdue,
         in_progress=active,

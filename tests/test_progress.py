@@ -286,3 +286,10 @@ def test_completion_series_counts_completions_per_date(programme, body):
     series = completion_series(programme, [D(2008, 12, 31), D(2009, 6, 1), D(2010, 6, 30)])
     assert series[AgencyGroup.DEPARTMENTS] == [(D(2008, 12, 31), 0.0), (D(2009, 6, 1), 50.0), (D(2010, 6, 30), 100.0)]
     assert series["mandatory"] == [(D(2008, 12, 31), 0.0), (D(2009, 6, 1), 33.3), (D(2010, 6, 30), 66.7)]
+
+
+def test_same_answer_whether_the_milestone_query_lists_the_plans_or_joins_them(programme, body, monkeypatch):
+    build_agencies(programme, body, 4)
+    listed = programme_progress(programme, D(2009, 6, 1))
+    monkeypatch.setattr("rollout.progress.PLAN_ID_LIST_LIMIT", 0)
+    assert programme_progress(programme, D(2009, 6, 1)) == listed
