@@ -39,6 +39,7 @@ from rollout.models import (
     PlanTransition,
     Regime,
 )
+from rollout.planning import create_plan
 from rollout.validators import clean_file_name, validate_evidence_file
 
 EDITABLE_PLAN_STATUSES = (PlanStatus.DRAFT, PlanStatus.RETURNED)
@@ -122,7 +123,7 @@ def _move(plan: ImplementationPlan, to_status: str, *, by, comment: str = "") ->
 
 
 def head_approval_needed(plan: ImplementationPlan) -> bool:
-    """The head approves before submission when the agency's head has an account (issue: point 3)."""
+    """The head approves the plan before it is submitted, where the agency's head has an account."""
     if plan.head_approved_at:
         return False
     return plan.agency.users.filter(role=UserRole.AGENCY_HEAD, is_active=True).exists()
@@ -133,8 +134,6 @@ def head_approval_needed(plan: ImplementationPlan) -> bool:
 @transaction.atomic
 def start_plan(agency, programme, *, by) -> ImplementationPlan:
     """Create the agency's plan for the programme from the stage template (the officer's "create" button)."""
-    from rollout.planning import create_plan
-
     _require(by, agency, Access.MANAGE, _("Only the agency's ISO officer can create its plan."))
     if ImplementationPlan.objects.filter(agency=agency, programme=programme).exists():
         _refuse(_("This agency already has a plan for this programme."))
