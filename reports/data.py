@@ -189,11 +189,21 @@ class ProvinceReport:
     series: dict = field(default_factory=dict)
 
     @cached_property
-    def lagging(self) -> list[AgencyRow]:
-        """Overdue or at risk (or off track): section II of the province report."""
+    def lagging_all(self) -> list[AgencyRow]:
+        """Overdue or at risk (or off track), mandatory agencies first."""
         at_risk = {row.progress.agency_id for row in self.at_risk}
         overdue = {row.progress.agency_id for row in self.overdue}
         return sorted((r for r in self.rows if r.progress.agency_id in at_risk | overdue), key=_priority)
+
+    @cached_property
+    def lagging(self) -> list[AgencyRow]:
+        """Section II of the province report names the lagging agencies the 100% target binds; the encouraged
+        ones are counted there and listed in the appendix with everyone else."""
+        return [row for row in self.lagging_all if row.progress.tier == Tier.MANDATORY]
+
+    @property
+    def lagging_encouraged_count(self) -> int:
+        return len(self.lagging_all) - len(self.lagging)
 
     @property
     def agency_count(self) -> int:

@@ -106,6 +106,14 @@ class TestProvinceReport:
         assert "tính đến ngày 31/12/2009" in text
         assert "HT 1234.10" not in text
 
+    def test_section_two_names_the_lagging_mandatory_agencies(self, rollout):
+        text = pdf_text(province_pdf(rollout["programme"]))
+        section = text[text.index("II. CÁC CƠ QUAN") : text.index("III. KIẾN NGHỊ")]
+        # By hand on 30/06/2010: SYT's certification milestone (due 31/03/2010) is open, YENMY has two open
+        # milestones past due; SNV is certified and KIMDONG has no plan, so neither is lagging.
+        assert " SYT " in section and " YENMY " in section
+        assert " SNV " not in section and " KIMDONG " not in section
+
     def test_the_formal_vietnamese_header_and_signature_survive_intact(self, rollout):
         text = pdf_text(province_pdf(rollout["programme"]))
         for phrase in (
