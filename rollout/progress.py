@@ -33,9 +33,9 @@ A milestone is *overdue* on D when its due date is before D and it is not done o
 
 Aggregation happens in the database. Whatever the number of agencies, ``programme_progress`` runs three
 queries: the agencies with their plans (a filtered LEFT JOIN; correlated subqueries give the plan's creation,
-status on D and completion day); one aggregate over the milestones grouped by plan, status on D and due
-bucket (the status on D is a correlated subquery on the latest-change index), so at most a dozen rows per
-plan; the stage names. The per-agency status rule above is applied in Python to those per-agency figures,
+status on D and completion day); one aggregate over the milestones grouped by plan and status on D (the
+status on D is a correlated subquery on the latest-change index), so at most four rows per plan; the stage
+names. The per-agency status rule above is applied in Python to those per-agency figures,
 and the group totals are counted from them.
 
 ``to_completion`` (the milestones the forecast still waits for) is the completion milestone's number, as
@@ -52,18 +52,14 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import (
-    Case,
     Count,
     F,
     FilteredRelation,
-    IntegerField,
     Max,
     Min,
     OuterRef,
     Q,
     Subquery,
-    Value,
-    When,
 )
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -302,8 +298,8 @@ _NO_MILESTONES = _MilestoneFigures()
 def _milestone_figures(as_of: dt.date, plans: Q) -> dict[int, _MilestoneFigures]:
     """Per plan: its milestones counted by their status on the date (the latest change with ``effective_on``
     on or before it) and by how long before the date they were due. One grouped query: each milestone's
-    status on the date is a correlated subquery on the (milestone, effective_on) index; the groups are
-    (plan, status, due bucket), at most a dozen per plan."""
+    status on the date is a correlated subquery on the latest-change index; the groups are (plan, status),
+    at most four per plan, and the due-date counts are conditional aggregates within them."""
     latest = MilestoneStatusChange.objects.filter(milestone=OuterRef("pk"), effective_on__lte=as_of).order_by(
         "-effective_on", "-at", "-pk"
     )
@@ -311,40 +307,34 @@ def _milestone_figures(as_of: dt.date, plans: Q) -> dict[int, _MilestoneFigures]
     rows = (
         Milestone.objects.filter(plans)
         .order_by()
-        .annotate(
-            status_then=Subquery(latest.values("to_status")[:1]),
-            due=Case(
-                When(due_date__lt=long_ago, then=Value(2)),
-                When(due_date__lt=as_of, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-        )
-        .values("plan_id", "status_then", "due")
+        .annotate(status_then=Subquery(latest.values("to_status")[:1]))
+        .values_list("plan_id", "status_then")
         .annotate(
             n=Count("pk"),
+            due_before=Count("pk", filter=Q(due_date__lt=as_of)),
+            due_long_before=Count("pk", filter=Q(due_date__lt=long_ago)),
             top=Max("number"),
             completion_number=Min("number", filter=Q(is_completion=True)),
             last_update=Max(Subquery(latest.values("at")[:1])),
         )
     )
     figures: dict[int, _MilestoneFigures] = defaultdict(_MilestoneFigures)
-    for row in rows:
-        plan = figures[row["plan_id"]]
-        n, done = row["n"], row["status_then"] == MilestoneStatus.DONE
+    for plan_id, status, n, due_before, due_long_before, top, completion_number, last_update in rows:
+        plan = figures[plan_id]
         plan.total += n
-        plan.done += n if done else 0
-        plan.active += n if row["status_then"] in (MilestoneStatus.IN_PROGRESS, MilestoneStatus.BLOCKED) else 0
-        plan.due_before += n if row["due"] >= 1 else 0
-        plan.done_due_before += n if row["due"] >= 1 and done else 0
-        plan.due_long_before += n if row["due"] == 2 else 0
-        plan.done_due_long_before += n if row["due"] == 2 and done else 0
-        if done:
-            plan.stage = max(plan.stage, row["top"])
-        if row["completion_number"] is not None:
-            plan.completion_number = min(plan.completion_number or row["completion_number"], row["completion_number"])
-        if row["last_update"] and (plan.last_update is None or row["last_update"] > plan.last_update):
-            plan.last_update = row["last_update"]
+        plan.due_before += due_before
+        plan.due_long_before += due_long_before
+        if status == MilestoneStatus.DONE:
+            plan.done += n
+            plan.done_due_before += due_before
+            plan.done_due_long_before += due_long_before
+            plan.stage = max(plan.stage, top)
+        elif status in (MilestoneStatus.IN_PROGRESS, MilestoneStatus.BLOCKED):
+            plan.active += n
+        if completion_number is not None:
+            plan.completion_number = min(plan.completion_number or completion_number, completion_number)
+        if last_update and (plan.last_update is None or last_update > plan.last_update):
+            plan.last_update = last_update
     return figures
 
 
