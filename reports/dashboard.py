@@ -10,10 +10,13 @@ the declarations.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q
@@ -34,7 +37,13 @@ from rollout.models import (
     Programme,
     StageTemplate,
 )
-from rollout.progress import AgencyProgress, ProgressStatus, completion_series, programme_progress
+from rollout.progress import (
+    AgencyProgress,
+    ProgrammeProgress,
+    ProgressStatus,
+    completion_series,
+    programme_progress,
+)
 
 PAGE_SIZE = 50
 DISTRICT_KINDS = (AgencyKind.DISTRICT, AgencyKind.TOWN, AgencyKind.CITY)
@@ -54,20 +63,17 @@ def _folded(text: str) -> str:
     return "".join(char for char in unicodedata.normalize("NFD", text) if not unicodedata.combining(char))
 
 
-def _sort_key_text(row: AgencyProgress) -> str:
-    return _folded(row.name)
-
-
 STATUS_ORDER = {status: index for index, status in enumerate(ProgressStatus.values)}
 NO_TIME = dt.datetime.min.replace(tzinfo=dt.UTC)
+# Each sort key gets the row and the agencies' names folded for comparison (computed once per engine answer).
 SORT_KEYS = {
-    "name": _sort_key_text,
-    "code": lambda row: row.code,
-    "kind": lambda row: (row.kind, _sort_key_text(row)),
-    "stage": lambda row: (row.percent_done, row.stage),
-    "status": lambda row: (STATUS_ORDER.get(row.status, 99), _sort_key_text(row)),
-    "overdue": lambda row: (row.overdue, _sort_key_text(row)),
-    "last_update": lambda row: row.last_update or NO_TIME,
+    "name": lambda row, folded: folded[row.agency_id],
+    "code": lambda row, folded: row.code,
+    "kind": lambda row, folded: (row.kind, folded[row.agency_id]),
+    "stage": lambda row, folded: (row.percent_done, row.stage),
+    "status": lambda row, folded: (STATUS_ORDER.get(row.status, 99), folded[row.agency_id]),
+    "overdue": lambda row, folded: (row.overdue, folded[row.agency_id]),
+    "last_update": lambda row, folded: row.last_update or NO_TIME,
 }
 DEFAULT_SORT = "name"
 SERIES_KEYS = ["mandatory", *[str(group) for group in TRACKED_GROUPS]]
@@ -89,6 +95,14 @@ def sort_choices() -> list[tuple[str, str]]:
     ]
 
 
+class District(NamedTuple):
+    """A district-level agency, as the district filter and the drill-down need it."""
+
+    pk: int
+    code: str
+    name: str
+
+
 @dataclass
 class DashboardChoices:
     """What the user asked for, after validation; ``notices`` says what was ignored and why."""
@@ -99,7 +113,7 @@ class DashboardChoices:
     group: str = ""
     kind: str = ""
     status: str = ""
-    district: Agency | None = None
+    district: District | None = None
     query: str = ""
     sort: str = DEFAULT_SORT
     descending: bool = False
@@ -142,7 +156,7 @@ def parse_as_of(raw: str, notices: list[str]) -> dt.date:
     return today
 
 
-def read_choices(params, districts: dict[str, Agency]) -> DashboardChoices:
+def read_choices(params, districts: dict[str, District]) -> DashboardChoices:
     notices: list[str] = []
     programmes = list(Programme.objects.all())
     programme = programmes[0] if programmes else None
@@ -182,7 +196,7 @@ def read_choices(params, districts: dict[str, Agency]) -> DashboardChoices:
     return choices
 
 
-def _matches(row: AgencyProgress, choices: DashboardChoices, folded_query: str) -> bool:
+def _matches(row: AgencyProgress, choices: DashboardChoices, folded_query: str, folded: dict[int, str]) -> bool:
     if choices.group in (Tier.MANDATORY, Tier.ENCOURAGED):
         if row.tier != choices.group:
             return False
@@ -192,7 +206,7 @@ def _matches(row: AgencyProgress, choices: DashboardChoices, folded_query: str) 
         return False
     if choices.status and row.status != choices.status:
         return False
-    return not folded_query or folded_query in _folded(row.name) or folded_query in row.code.casefold()
+    return not folded_query or folded_query in folded[row.agency_id] or folded_query in row.code.casefold()
 
 
 @dataclass(frozen=True)
@@ -244,12 +258,12 @@ def _documents(programme: Programme, plan_ids: list[int], as_of: dt.date) -> dic
     return {document.plan_id: document for document in documents}
 
 
-def _district_scope(district: Agency):
+def _district_scope(district: District):
     """A district's own People's Committee and the agencies under it (its communes, wards, townships)."""
     return Agency.objects.filter(Q(pk=district.pk) | Q(parent_id=district.pk))
 
 
-# --- the engine's answer, cached per (programme, date, district, data version) ------------------------------
+# --- the engine's answer, kept per (programme, date, district, data version) -------------------------------
 #
 # On national data the engine needs seconds; its answer only changes when the records it reads change. The key
 # carries a fingerprint of those records read in one cheap query — the highest history id of every model the
@@ -257,11 +271,22 @@ def _district_scope(district: Agency):
 # id of the append-only status logs, and the agencies' count and highest id (bulk inserts write no history) —
 # plus a per-process generation raised by every save or delete signal, so a rolled-back test database that
 # reuses ids never meets an old answer. The time limit is a last safety net for writes that bypass both.
+# Answers are kept in this process's memory, unpickled: unpickling 15,000 rows would cost more than it saves.
 
-CACHE_SECONDS = 600
-GENERATION_KEY = "dashboard:generation"
+KEEP_SECONDS = 600
+KEEP_ANSWERS = 4
 _HISTORY_MODELS = (Agency, ImplementationPlan, Milestone, Certificate, Declaration, Programme)
 _LOG_MODELS = (PlanTransition, MilestoneStatusChange, StageTemplate)
+_answers: OrderedDict[str, tuple[float, EngineFigures]] = OrderedDict()
+_lock = threading.Lock()
+_generation = [0]
+
+
+@dataclass(frozen=True)
+class EngineFigures:
+    progress: ProgrammeProgress
+    series: dict[str, list[tuple[dt.date, float]]]
+    folded_names: dict[int, str]  # agency id → name folded for search and sorting
 
 
 def _fingerprint_sql() -> str:
@@ -275,14 +300,12 @@ def data_version() -> str:
     with connection.cursor() as cursor:
         cursor.execute(_fingerprint_sql())
         fingerprint = cursor.fetchone()
-    return "-".join(str(value or 0) for value in (*fingerprint, cache.get(GENERATION_KEY, 0)))
+    return "-".join(str(value or 0) for value in (*fingerprint, _generation[0]))
 
 
 def _new_generation(sender, **kwargs) -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 1, None)
+    with _lock:
+        _generation[0] += 1
 
 
 for _model in (*_HISTORY_MODELS, *_LOG_MODELS):
@@ -290,26 +313,36 @@ for _model in (*_HISTORY_MODELS, *_LOG_MODELS):
     post_delete.connect(_new_generation, sender=_model, dispatch_uid=f"dashboard-delete-{_model.__name__}")
 
 
-def engine_figures(programme: Programme, as_of: dt.date, district: Agency | None):
-    """``programme_progress`` and ``completion_series`` for the province or one district, from the cache
-    while the records they read are unchanged."""
-    key = f"dashboard:{programme.pk}:{as_of.isoformat()}:{district.pk if district else 0}:{data_version()}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
+def engine_figures(programme: Programme, as_of: dt.date, district: District | None) -> EngineFigures:
+    """``programme_progress`` and ``completion_series`` for the province or one district, kept while the
+    records they read are unchanged."""
+    key = f"{programme.pk}:{as_of.isoformat()}:{district.pk if district else 0}:{data_version()}"
+    now = time.monotonic()
+    with _lock:
+        kept = _answers.get(key)
+        if kept is not None and kept[0] > now:
+            _answers.move_to_end(key)
+            return kept[1]
     scope = _district_scope(district) if district else None
-    figures = (
-        programme_progress(programme, as_of, agencies=scope),
-        completion_series(programme, chart_dates(programme, as_of), agencies=scope),
+    progress = programme_progress(programme, as_of, agencies=scope)
+    figures = EngineFigures(
+        progress=progress,
+        series=completion_series(programme, chart_dates(programme, as_of), agencies=scope),
+        folded_names={row.agency_id: _folded(row.name) for row in progress.agencies},
     )
-    cache.set(key, figures, CACHE_SECONDS)
+    with _lock:
+        _answers[key] = (now + KEEP_SECONDS, figures)
+        while len(_answers) > KEEP_ANSWERS:
+            _answers.popitem(last=False)
     return figures
 
 
 def build_dashboard(params) -> dict:
     districts = {
-        agency.code: agency
-        for agency in Agency.objects.filter(kind__in=DISTRICT_KINDS).only("pk", "code", "name", "kind").order_by("name")
+        code: District(pk, code, name)
+        for pk, code, name in Agency.objects.filter(kind__in=DISTRICT_KINDS)
+        .order_by("name")
+        .values_list("pk", "code", "name")
     }
     choices = read_choices(params, districts)
     context: dict = {
@@ -324,10 +357,12 @@ def build_dashboard(params) -> dict:
     programme = choices.programme
     if programme is None:
         return context
-    progress, series = engine_figures(programme, choices.as_of, choices.district)
+    figures = engine_figures(programme, choices.as_of, choices.district)
+    progress, series, folded = figures.progress, figures.series, figures.folded_names
     folded_query = _folded(choices.query)
-    rows = [row for row in progress.agencies if _matches(row, choices, folded_query)]
-    rows.sort(key=SORT_KEYS[choices.sort], reverse=choices.descending)
+    rows = [row for row in progress.agencies if _matches(row, choices, folded_query, folded)]
+    sort_key = SORT_KEYS[choices.sort]
+    rows.sort(key=lambda row: sort_key(row, folded), reverse=choices.descending)
     page = _page_of(rows, choices)
 
     names = {agency.pk: agency.name for agency in districts.values()}
