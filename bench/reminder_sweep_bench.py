@@ -8,7 +8,9 @@ empties the reminder log before each run, so use a database of its own)::
 
 Prints: the query plan of a sweep page (the partial index ``open_milestone_due_idx`` must appear), then for
 two consecutive days (the first sweep catches up with everything due; the second is a normal day) the time of
-the sweep (claiming) and of sending, the reminders by kind, and the queries per batch.
+the sweep (claiming) and of sending, the reminders by kind, and the queries per batch. After the first sweep
+only a sample is sent (its rate is printed) and the rest is taken as sent on earlier days; the second day is
+swept and sent in full.
 
 ``--only-current`` restricts reminders to the current programme (``BENCH-CURRENT``) by disabling the rule of
 the historical 2007 programme, as an administrator would once a programme is closed.
@@ -125,7 +127,7 @@ def explain(day: dt.date) -> str:
     )
 
 
-def run_day(day: dt.date) -> dict:
+def run_day(day: dt.date, *, send_limit: int | None = None) -> dict:
     from django.core import mail
     from django.db import connection
 
@@ -137,49 +139,51 @@ def run_day(day: dt.date) -> dict:
         started = time.perf_counter()
         swept = reminders.run_sweep(day, enqueue=False)
         swept_at = time.perf_counter()
-    sent = reminders.send_pending()
+    sent = reminders.send_pending(limit=send_limit)
     finished = time.perf_counter()
     return {
-        "day": day,
-        "milestones": swept.milestones,
-        "batches": swept.batches,
-        "claimed": swept.by_kind,
-        "sweep_s": swept_at - started,
-        "send_s": finished - swept_at,
-        "sent": sent.total_sent,
-        "mails": len(mail.outbox),
-        "queries": log.outside + sum(log.pages),
-        "pages": log.pages,
-        "letters": sum(1 for m in mail.outbox if m.attachments),
+        "day": day, "milestones": swept.milestones, "batches": swept.batches, "claimed": swept.by_kind,
+        "sweep_s": swept_at - started, "send_s": finished - swept_at, "sent": sent.total_sent,
+        "mails": len(mail.outbox), "queries": log.outside + sum(log.pages), "pages": log.pages,
+        "letters": sum(1 for m in mail.outbox if m.attachments), "send_limit": send_limit,
     }
 
 
-def report(figures: dict) -> None:
+def report(title: str, figures: dict) -> None:
     pages = figures["pages"]
-    print(f"\n== Sweep for {figures['day']:%d/%m/%Y} ==")
+    print(f"\n== {title}: sweep for {figures['day']:%d/%m/%Y} ==")
     print(f"open milestones read: {figures['milestones']:,} in {figures['batches']} batches")
-    print(
-        "claimed: "
-        + ", ".join(f"{kind} {count:,}" for kind, count in sorted(figures["claimed"].items()))
-        + f" (total {sum(figures['claimed'].values()):,})"
-    )
+    print("claimed: " + ", ".join(f"{kind} {count:,}" for kind, count in sorted(figures["claimed"].items()))
+          + f" (total {sum(figures['claimed'].values()):,})")
     print(f"sweep (read + decide + claim): {figures['sweep_s']:.2f} s; queries {figures['queries']:,}")
     if pages:
         full = pages[:-1] or pages
-        print(
-            f"queries per batch: min {min(full)}, max {max(full)} (last batch {pages[-1]}, the end-of-data page "
-            f"included); before the first batch: {figures['queries'] - sum(pages)}"
-        )
-    print(
-        f"send: {figures['sent']:,} e-mails ({figures['letters']:,} with an urging letter) in {figures['send_s']:.2f} s"
+        print(f"queries per batch: min {min(full)}, max {max(full)}; the final, short batch {pages[-1]}; "
+              f"before the first batch: {figures['queries'] - sum(pages)}")
+    limit = f" (a sample: at most {figures['send_limit']:,})" if figures["send_limit"] else ""
+    rate = figures["sent"] / figures["send_s"] if figures["send_s"] else 0
+    print(f"send{limit}: {figures['sent']:,} e-mails, {figures['letters']:,} with an urging letter, "
+          f"in {figures['send_s']:.2f} s ({rate:,.0f} e-mails/s)")
+    if not figures["send_limit"]:
+        print(f"total: {figures['sweep_s'] + figures['send_s']:.2f} s")
+
+
+def pretend_sent() -> int:
+    """What the first sweep claimed and the sample did not send counts as sent on earlier days."""
+    from django.utils import timezone
+
+    from rollout.models import ReminderLog, ReminderStatus
+
+    return ReminderLog.objects.exclude(status=ReminderStatus.SENT).update(
+        status=ReminderStatus.SENT, sent_at=timezone.now(), claim_token=None
     )
-    print(f"total: {figures['sweep_s'] + figures['send_s']:.2f} s")
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--day", type=dt.date.fromisoformat, help="first day to sweep (default: today)")
     parser.add_argument("--only-current", action="store_true", help="remind for the current programme only")
+    parser.add_argument("--sample", type=int, default=2000, help="e-mails sent after the first sweep (default 2000)")
     args = parser.parse_args(argv)
     django.setup()
     from django.db import connection
@@ -201,8 +205,9 @@ def main(argv=None) -> int:
         cursor.execute("ANALYZE")
     day = args.day or timezone.localdate()
     print(explain(day))
-    report(run_day(day))
-    report(run_day(day + dt.timedelta(days=1)))
+    report("First sweep ever (catches up with everything due)", run_day(day, send_limit=args.sample))
+    print(f"(the other {pretend_sent():,} reminders of the first sweep are taken as sent on earlier days)")
+    report("The next day (a normal day)", run_day(day + dt.timedelta(days=1)))
     return 0
 
 

@@ -1,5 +1,19 @@
 """Deadline reminders and escalation: the rules, the daily sweep, the weekly digest and the sender.
 
+The rules (``ReminderRule`` per programme; these are the defaults):
+
+* the agency's ISO officers are reminded 14, 7 and 1 days before a milestone is due and on the due day, then
+  get an overdue notice the day after and weekly after that (days 1, 8, 15 …); officers who opted out of
+  routine reminders get none of these;
+* overdue more than 7 days: the agency head is told, once;
+* overdue more than 30 days, or overdue while the agency is *off track* (``programme_progress``): the DOST
+  coordinators and the provincial committee's secretary get the escalation with a draft urging letter (PDF);
+* escalations concern a plan's oldest open milestone (the letter lists all its overdue milestones), so a
+  stalled plan gives one escalation at a time, not one per milestone;
+* nothing for done milestones, completed plans, agencies no longer active, disabled rules;
+* each step is keyed by the due date, so a milestone moved to a new date is reminded afresh, and a sweep that
+  missed days sends the latest step reached, not every step missed.
+
 Exactly once, step by step:
 
 1. **Claim.** The sweep decides which reminders are due today and inserts one ``ReminderLog`` row per
@@ -39,7 +53,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -47,6 +61,7 @@ from django.utils import timezone, translation
 from agencies.models import DOST_GROUP, AgencyKind, MemberRole, User, UserRole
 from rollout.models import ImplementationPlan, Milestone, MilestoneStatus, PlanStatus, Programme
 from rollout.models.reminders import (
+    ESCALATION_KINDS,
     ReminderKind,
     ReminderLog,
     ReminderRule,
@@ -199,8 +214,12 @@ def open_milestones(day: dt.date, horizon: dt.date):
 
 def milestone_page(day: dt.date, horizon: dt.date, after: tuple[dt.date, int] | None, size: int):
     """One page of open milestones in (due date, id) order after the (due date, id) ``after``."""
+    oldest_open = (
+        Milestone.objects.filter(plan_id=OuterRef("plan_id")).exclude(status=MilestoneStatus.DONE)
+        .order_by("due_date", "pk").values("pk")[:1]
+    )
     page = open_milestones(day, horizon).order_by("due_date", "pk").values(
-        "pk", "due_date", "plan__agency_id", "plan__programme_id"
+        "pk", "due_date", "plan__agency_id", "plan__programme_id", lead=Subquery(oldest_open)
     )
     if after is not None:
         page = page.filter(due_date__gte=after[0]).filter(Q(due_date__gt=after[0]) | Q(pk__gt=after[1]))
@@ -236,6 +255,8 @@ def _plan_batch(rows: list[dict], context: _SweepContext) -> list[ReminderLog]:
             overdue and rule.escalate_when_off_track and agency_id in context.off_track_agencies(programme_id)
         )
         for due in reminders_due(rule, row["due_date"], context.day, off_track=off_track):
+            if due.kind in ESCALATION_KINDS and row["pk"] != row["lead"]:
+                continue  # a plan is escalated about its oldest open milestone; the letter lists the others
             for user in _recipients_for(due.kind, recipients[agency_id], context):
                 planned.append(ReminderLog(
                     milestone_id=row["pk"], programme_id=programme_id, kind=due.kind, key=due.key,

@@ -689,3 +689,23 @@ def test_the_send_task_leaves_a_failed_reminder_for_later_when_run_in_process(mi
 
     assert outcome["failed"] == 1
     assert ReminderLog.objects.get().status == ReminderStatus.FAILED
+
+
+def test_a_plan_is_escalated_about_its_oldest_open_milestone_only(milestone, plan, people):
+    newer = Milestone.objects.create(
+        plan=plan, number=5, name="Ban hành tài liệu", due_date=DUE + dt.timedelta(days=2)
+    )
+
+    sent = sweep(DUE + dt.timedelta(days=40))
+
+    assert [log.milestone for log in ReminderLog.objects.filter(recipient=people["head"])] == [milestone]
+    assert len(reminded(sent, people["dost"].email)) == 1
+    assert len(reminded(sent, people["officer"].email)) == 2  # each overdue milestone has its own notice
+    milestone.status, milestone.completed_on = MilestoneStatus.DONE, DUE + dt.timedelta(days=40)
+    milestone.save()
+    later = sweep(DUE + dt.timedelta(days=41))
+    # The next oldest is now escalated in its turn, to the head and to DOST and the secretary.
+    assert sorted(message.to[0] for message in later) == sorted(
+        people[person].email for person in ("head", "dost", "secretary")
+    )
+    assert ReminderLog.objects.filter(milestone=newer, kind=ReminderKind.ESCALATION_HEAD).count() == 1
