@@ -14,6 +14,10 @@ Prints, for programme ``BENCH-2007`` as of 30/06/2010 and ``BENCH-CURRENT`` as o
   ratio engine / raw SQL. The script first checks that both give the same figures.
 
 Targets: province ≤ 50 ms, nation ≤ 1 s, ratio ≤ 3.
+
+On a shared machine wall times depend on what else runs, so the script also prints the load average, the
+fastest run, and the CPU time per run of this process plus its PostgreSQL backend (read from ``/proc`` when
+the database runs on the same machine): about what the wall time would be on an idle one.
 """
 
 from __future__ import annotations
@@ -103,7 +107,11 @@ def engine_rows(progress) -> list[tuple]:
     ]
 
 
-def timed(function, runs: int) -> tuple[float, int, object]:
+BEST: dict[str, float] = {}
+
+
+def timed(function, runs: int, label: str) -> tuple[float, int, object]:
+    """Median wall time of ``runs`` runs (the fastest is kept in BEST[label]), query count, last result."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -114,7 +122,35 @@ def timed(function, runs: int) -> tuple[float, int, object]:
             result = function()
             times.append(time.perf_counter() - began)
         queries = len(context.captured_queries)
+    BEST[label] = min(times)
     return statistics.median(times), queries, result
+
+
+def backend_cpu_seconds(pid: int) -> float | None:
+    """CPU time used so far by the PostgreSQL backend serving this connection, when it runs on this machine."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_per_run(function, runs: int) -> float | None:
+    """Client plus database-backend CPU seconds per run: what the wall time would be on an idle machine
+    (both are single-threaded here and the data are cached), whatever else runs on a shared one."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    backend_before, client_before = backend_cpu_seconds(pid), time.process_time()
+    for _ in range(runs):
+        function()
+    backend_after, client_after = backend_cpu_seconds(pid), time.process_time()
+    if backend_before is None or backend_after is None:
+        return None
+    return (backend_after - backend_before + client_after - client_before) / runs
 
 
 def bench(programme, day: dt.date, runs: int) -> dict:
@@ -123,12 +159,17 @@ def bench(programme, day: dt.date, runs: int) -> dict:
 
     province = Agency.objects.filter(code__startswith=PROVINCE_PREFIX)
     engine_province, province_queries, progress = timed(
-        lambda: programme_progress(programme, day, agencies=province), runs
+        lambda: programme_progress(programme, day, agencies=province), runs, "province"
     )
-    raw, raw_queries, rows = timed(lambda: raw_province(programme, day), runs)
+    raw, raw_queries, rows = timed(lambda: raw_province(programme, day), runs, "raw")
     if engine_rows(progress) != [tuple(row) for row in rows]:
         raise SystemExit("The engine and the hand-written SQL disagree on the province's figures.")
-    nation, nation_queries, national = timed(lambda: programme_progress(programme, day), max(3, runs // 2))
+    cpu = {
+        "province": cpu_per_run(lambda: programme_progress(programme, day, agencies=province), 4 * runs),
+        "raw": cpu_per_run(lambda: raw_province(programme, day), 4 * runs),
+        "nation": cpu_per_run(lambda: programme_progress(programme, day), 3),
+    }
+    nation, nation_queries, national = timed(lambda: programme_progress(programme, day), max(3, runs // 2), "nation")
     return {
         "programme": programme.name,
         "as_of": day,
@@ -141,6 +182,8 @@ def bench(programme, day: dt.date, runs: int) -> dict:
         "ratio": engine_province / raw,
         "nation": nation,
         "nation queries": nation_queries,
+        "best": dict(BEST),
+        "cpu": cpu,
     }
 
 
@@ -162,6 +205,18 @@ def report(result: dict) -> None:
         f"  nation ({result['nation agencies']} agencies):            {result['nation'] * 1000:8.1f} ms"
         f"  {result['nation queries']} queries   [≤ 1 s: {mark[ok['nation']]}]"
     )
+    best = result["best"]
+    print(
+        f"  fastest runs: province {best['province'] * 1000:.1f} ms, SQL {best['raw'] * 1000:.1f} ms "
+        f"(ratio {best['province'] / best['raw']:.2f}), nation {best['nation'] * 1000:.0f} ms"
+    )
+    cpu = result["cpu"]
+    if None not in cpu.values():
+        print(
+            f"  CPU per run (client + database): province {cpu['province'] * 1000:.1f} ms, "
+            f"SQL {cpu['raw'] * 1000:.1f} ms (ratio {cpu['province'] / cpu['raw']:.2f}), "
+            f"nation {cpu['nation'] * 1000:.0f} ms"
+        )
 
 
 def main(argv=None) -> int:
@@ -183,6 +238,8 @@ def main(argv=None) -> int:
     except Programme.DoesNotExist:
         print("No benchmark data: run python -m bench.generate --reset first.", file=sys.stderr)
         return 2
+    # Timings on a shared machine depend on what else runs: the load average is printed with them.
+    print(f"load average: {' '.join(f'{load:.1f}' for load in os.getloadavg())} on {os.cpu_count()} CPUs")
     for programme, day in ((old, dt.date(2010, 6, 30)), (current, timezone.localdate())):
         report(bench(programme, day, args.runs))
     return 0
