@@ -125,6 +125,10 @@ PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 10, minimum=1) * 1024 * 1024
 REPORTS_ROOT = Path(env_str("REPORTS_ROOT", str(BASE_DIR / "private_media" / "reports")))
+# PDF reports covering more tracked agencies than this are rendered by the worker, in sections of
+# REPORTS_PDF_CHUNK_ROWS table rows so its memory stays bounded (see reports/render.py).
+REPORTS_TASK_THRESHOLD = env_int("REPORTS_TASK_THRESHOLD", 1000, minimum=0)
+REPORTS_PDF_CHUNK_ROWS = env_int("REPORTS_PDF_CHUNK_ROWS", 400, minimum=20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
