@@ -22,7 +22,9 @@ from django.db import connection
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from agencies.models import TRACKED_GROUPS, Agency, AgencyKind, Tier
@@ -348,7 +350,12 @@ def build_dashboard(params) -> dict:
     context: dict = {
         "choices": choices,
         "programmes": choices.programmes,
-        "districts": list(districts.values()),
+        # Built here rather than in the template: the national view lists some 700 districts.
+        "district_options": format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((d.code, mark_safe(" selected") if d == choices.district else "", d.name) for d in districts.values()),
+        ),
         "group_choices": GROUP_CHOICES,
         "kind_choices": [(kind.value, kind.label) for kind in TRACKED_KINDS],
         "status_choices": ProgressStatus.choices,
