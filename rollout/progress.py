@@ -64,7 +64,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import TRACKED_GROUPS, Agency, Tier
+from agencies.models import TRACKED_GROUPS, Agency, AgencyGroup, Tier
 from rollout.models import (
     Certificate,
     Declaration,
@@ -347,14 +347,16 @@ def _agency_rows(programme: Programme, as_of: dt.date, base) -> list[AgencyProgr
         plans = Q(plan__programme=programme, plan__agency__in=base)
     milestones = _milestone_figures(as_of, plans) if plan_ids else {}
     stage_names = dict(StageTemplate.objects.filter(programme=programme).values_list("number", "name"))
-    return [_agency_progress(programme, as_of, agency, milestones, stage_names) for agency in agencies]
+    tiers = {
+        group: str(Tier.MANDATORY if programme.is_mandatory_for(group) else Tier.ENCOURAGED) for group in AgencyGroup
+    }
+    return [_agency_progress(programme, as_of, agency, milestones, stage_names, tiers) for agency in agencies]
 
 
 # --- the rule ----------------------------------------------------------------------------------------------
 
 
-def _agency_progress(programme, as_of, agency, milestones, stage_names) -> AgencyProgress:
-    tier = Tier.MANDATORY if programme.is_mandatory_for(agency["group"]) else Tier.ENCOURAGED
+def _agency_progress(programme, as_of, agency, milestones, stage_names, tiers) -> AgencyProgress:
     plan_id = agency["plan_id"]
     figures = milestones.get(plan_id) or _NO_MILESTONES if plan_id else _NO_MILESTONES
     total, done, active, stage = figures.total, figures.done, figures.active, figures.stage
@@ -375,7 +377,7 @@ def _agency_progress(programme, as_of, agency, milestones, stage_names) -> Agenc
         name=agency["name"],
         kind=agency["kind"],
         group=agency["group"],
-        tier=str(tier),
+        tier=tiers[agency["group"]],
         parent_id=agency["parent_id"],
         status=str(status),
         stage=stage,
