@@ -28,7 +28,7 @@ STALE_AFTER = dt.timedelta(hours=1)
 
 
 def chunk_rows() -> int:
-    return getattr(settings, "REPORTS_PDF_CHUNK_ROWS", 400)
+    return settings.REPORTS_PDF_CHUNK_ROWS
 
 
 def queue_report(user, kind: str, programme: Programme, as_of: dt.date, *, agency: Agency | None = None) -> ReportJob:

@@ -163,6 +163,15 @@ class TestSectionedRendering:
         assert {font["emb"] for font in pdf_fonts(content)} == {"yes"}
         assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
 
+    def test_the_reports_page_lays_a_long_report_out_in_sections_too(self, login, committee_user, rollout, settings):
+        settings.REPORTS_PDF_CHUNK_ROWS = 2
+        response = login(committee_user).get(reverse("reports:province"), {"as_of": "2010-06-30"})
+        assert response.status_code == 200
+        pages = len(PdfReader(io.BytesIO(response.content)).pages)
+        text = pdf_text(response.content)
+        assert re.findall(r"Trang \d+/\d+", text) == [f"Trang {n}/{pages}" for n in range(1, pages + 1)]
+        assert "(tiếp theo)" in text
+
 
 class TestAgencyReport:
     def test_it_lists_committee_milestones_certificate_and_history_with_the_engine_figures(self, rollout):

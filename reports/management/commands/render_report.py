@@ -12,6 +12,7 @@ import datetime as dt
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -38,7 +39,8 @@ class Command(BaseCommand):
             "--sections",
             type=int,
             default=None,
-            help="Render the PDF in sections of this many table rows (bounded memory).",
+            help="Lay the PDF out in sections of this many table rows, to bound memory "
+            "(default: settings.REPORTS_PDF_CHUNK_ROWS; 0: in one piece).",
         )
         parser.add_argument("-o", "--output", required=True, help="File to write.")
 
@@ -59,7 +61,8 @@ class Command(BaseCommand):
                 if kind == "agency":
                     pages = RENDERERS["agency"](programme_obj, agency_obj, day, handle)
                 else:
-                    pages = RENDERERS[kind](programme_obj, day, handle, chunk_rows=sections)
+                    rows = sections if sections is not None else settings.REPORTS_PDF_CHUNK_ROWS
+                    pages = RENDERERS[kind](programme_obj, day, handle, chunk_rows=rows or None)
             summary = f"{pages} pages"
         else:
             result = exports.export(SPREADSHEET_OF[kind], programme_obj, day, fmt)
