@@ -99,6 +99,8 @@ class PlanTransition(models.Model):
         verbose_name = _("plan transition")
         verbose_name_plural = _("plan transitions")
         ordering = ["at", "pk"]
+        # The progress engine reads a plan's first transition and its latest one before a date.
+        indexes = [models.Index(fields=["plan", "at", "id", "to_status"], name="plan_transition_asof_idx")]
 
     def __str__(self) -> str:
         return f"{self.plan_id}: {self.from_status or '—'} → {self.to_status}"
@@ -318,6 +320,7 @@ class Certificate(models.Model):
             ),
             models.UniqueConstraint(fields=["certification_body", "number"], name="unique_certificate_number"),
         ]
+        indexes = [models.Index(fields=["plan", "issued_on"], name="certificate_plan_issued_idx")]
 
     def __str__(self) -> str:
         return self.number
@@ -357,6 +360,7 @@ class Declaration(models.Model):
                 name="declaration_notified_after_decision",
             ),
         ]
+        indexes = [models.Index(fields=["plan", "decision_date"], name="declaration_plan_date_idx")]
 
     def __str__(self) -> str:
         return self.decision_number
