@@ -432,3 +432,30 @@ class TestRenderReportCommand:
     def test_bad_arguments_are_clear_command_errors(self, rollout, tmp_path, args, message):
         with pytest.raises(CommandError, match=message):
             call_command("render_report", *args, "-o", str(tmp_path / "x.pdf"))
+
+
+class TestCompletionChart:
+    def test_it_is_well_formed_svg_with_one_line_per_series_and_the_target(self, rollout):
+        from xml.etree import ElementTree
+
+        from reports.charts import chart_dates, completion_chart_svg
+        from rollout.progress import completion_series
+
+        programme = rollout["programme"]
+        series = completion_series(programme, chart_dates(programme, AS_OF))
+        svg = completion_chart_svg(programme, series, as_of=AS_OF, language="en")
+
+        root = ElementTree.fromstring(svg)
+        lines = root.findall("{http://www.w3.org/2000/svg}polyline")
+        assert len(lines) == 5  # the mandatory total and the four tracked groups
+        assert "Target: 100% by 30/06/2010" in svg
+        # The legend carries each series' last value: the engine's mandatory figure on the date.
+        mandatory = programme_progress(programme, AS_OF).mandatory
+        assert f"Mandatory agencies: {mandatory.percent_completed:.1f}%" in svg
+
+    def test_chart_dates_run_from_the_start_to_the_date_in_at_most_the_asked_points(self, rollout):
+        from reports.charts import chart_dates
+
+        dates = chart_dates(rollout["programme"], AS_OF, max_points=12)
+        assert dates[0] == rollout["programme"].start_date and dates[-1] == AS_OF
+        assert dates == sorted(set(dates)) and len(dates) <= 14
