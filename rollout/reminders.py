@@ -52,7 +52,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -386,12 +386,18 @@ def take_batch(size: int = SEND_BATCH_SIZE) -> tuple[uuid.UUID, list[ReminderLog
     what keeps SQLite, which has no row locks, correct too)."""
     now = timezone.now()
     token = uuid.uuid4()
+    candidates = (
+        ReminderLog.objects.filter(sendable(now)).order_by("next_attempt_at", "pk")
+        .select_for_update(skip_locked=True).values("pk")[:size]
+    )
     with transaction.atomic():
-        candidates = (
-            ReminderLog.objects.filter(sendable(now)).order_by("next_attempt_at", "pk")
-            .select_for_update(skip_locked=True).values("pk")[:size]
-        )
-        ReminderLog.objects.filter(sendable(now), pk__in=Subquery(candidates)).update(
+        if connection.features.has_select_for_update_skip_locked:
+            # Two statements: an IN (subquery … LIMIT) may be planned as a nested loop that re-sorts the queue
+            # for every row when the statistics are stale (right after a big sweep).
+            candidates = [row["pk"] for row in candidates]
+        else:  # SQLite: no row locks; one statement takes the write lock at once, so claims queue up cleanly.
+            candidates = Subquery(candidates)
+        ReminderLog.objects.filter(sendable(now), pk__in=candidates).update(
             status=ReminderStatus.SENDING, claim_token=token, claimed_at=now, attempts=F("attempts") + 1
         )
     rows = list(
