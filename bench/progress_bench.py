@@ -10,7 +10,8 @@ Prints, for programme ``BENCH-2007`` as of 30/06/2010 and ``BENCH-CURRENT`` as o
 * the engine (``programme_progress``) for one province — Hưng Yên, the agencies coded ``P33-…`` — and for the
   nation, with their query counts;
 * a hand-written SQL aggregate (one query, LATERAL join on the latest status change) of the same province's
-  per-agency figures — plan on the date, milestones, done, in progress, overdue, stage, completion day — and the
+  per-agency figures — plan on the date and its status then, milestones, done, in progress, overdue, stage,
+  completion day, latest status change in effect — and the
   ratio engine / raw SQL. The script first checks that both give the same figures.
 
 Targets: province ≤ 50 ms, nation ≤ 1 s, ratio ≤ 3.
@@ -43,15 +44,15 @@ WITH agency AS (
     WHERE code LIKE %(prefix)s AND active_from <= %(day)s AND (active_to IS NULL OR active_to >= %(day)s)
       AND "group" IN ('departments', 'districts', 'communes', 'public_service')
 ), plan AS (
-    SELECT p.id, p.agency_id FROM rollout_implementationplan p JOIN agency a ON a.id = p.agency_id
+    SELECT p.id, p.agency_id, p.status FROM rollout_implementationplan p JOIN agency a ON a.id = p.agency_id
     WHERE p.programme_id = %(programme)s
       AND COALESCE((SELECT min(t.at) FROM rollout_plantransition t WHERE t.plan_id = p.id) < %(end)s,
                    p.start_date <= %(day)s)
 ), milestone AS (
-    SELECT m.plan_id, m.number, m.due_date, m.is_completion, latest.to_status
+    SELECT m.plan_id, m.number, m.due_date, m.is_completion, latest.to_status, latest.at
     FROM rollout_milestone m JOIN plan ON plan.id = m.plan_id
     LEFT JOIN LATERAL (
-        SELECT c.to_status FROM rollout_milestonestatuschange c
+        SELECT c.to_status, c.at FROM rollout_milestonestatuschange c
         WHERE c.milestone_id = m.id AND c.effective_on <= %(day)s
         ORDER BY c.effective_on DESC, c.at DESC, c.id DESC LIMIT 1
     ) latest ON true
@@ -64,11 +65,15 @@ SELECT a.code,
        count(*) FILTER (WHERE milestone.to_status = 'done'),
        count(*) FILTER (WHERE milestone.to_status IN ('in_progress', 'blocked')),
        count(*) FILTER (WHERE milestone.due_date < %(day)s AND milestone.to_status IS DISTINCT FROM 'done'),
-       coalesce(max(milestone.number) FILTER (WHERE milestone.to_status = 'done'), 0)
+       coalesce(max(milestone.number) FILTER (WHERE milestone.to_status = 'done'), 0),
+       max(milestone.at),
+       CASE WHEN plan.id IS NOT NULL THEN coalesce(
+           (SELECT t.to_status FROM rollout_plantransition t WHERE t.plan_id = plan.id AND t.at < %(end)s
+             ORDER BY t.at DESC, t.id DESC LIMIT 1), plan.status) END
 FROM agency a
 LEFT JOIN plan ON plan.agency_id = a.id
 LEFT JOIN milestone ON milestone.plan_id = plan.id
-GROUP BY a.code, plan.id
+GROUP BY a.code, plan.id, plan.status
 ORDER BY a.code
 """
 
@@ -102,6 +107,8 @@ def engine_rows(progress) -> list[tuple]:
             a.in_progress,
             a.overdue,
             a.stage,
+            a.last_update,
+            a.plan_status,
         )
         for a in progress.agencies
     ]

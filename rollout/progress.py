@@ -52,7 +52,10 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import (
+    BooleanField,
+    Case,
     Count,
+    ExpressionWrapper,
     F,
     FilteredRelation,
     Max,
@@ -60,7 +63,9 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -215,13 +220,16 @@ def _end_of_day(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
 
 
-def _first_completion(programme: Programme, plan: str = "pk") -> Subquery:
-    """The plan's earliest certificate or declaration day, for the plan named by ``plan`` in the outer query."""
+def _first_completion(programme: Programme, plan: str = "pk", as_of: dt.date | None = None) -> Subquery:
+    """The plan's earliest certificate or declaration day (on or before ``as_of`` if given), for the plan named
+    by ``plan`` in the outer query."""
     if programme.regime == Regime.CERTIFICATION:
-        first = Certificate.objects.filter(plan=OuterRef(plan)).order_by("issued_on").values("issued_on")[:1]
+        results, day = Certificate.objects.filter(plan=OuterRef(plan)), "issued_on"
     else:
-        first = Declaration.objects.filter(plan=OuterRef(plan)).order_by("decision_date").values("decision_date")[:1]
-    return Subquery(first)
+        results, day = Declaration.objects.filter(plan=OuterRef(plan)), "decision_date"
+    if as_of is not None:
+        results = results.filter(**{f"{day}__lte": as_of})
+    return Subquery(results.order_by(day).values(day)[:1])
 
 
 def _completion_days(programme: Programme):
@@ -229,47 +237,54 @@ def _completion_days(programme: Programme):
     return ImplementationPlan.objects.filter(programme=programme).annotate(completed_then=_first_completion(programme))
 
 
+_AGENCY_COLUMNS = (
+    "pk",
+    "code",
+    "name",
+    "kind",
+    "group",
+    "parent_id",
+    "plan_id",
+    "plan_start",
+    "completed_on",
+    "status_then",
+)
+
+
 def _agencies_with_plans(programme: Programme, as_of: dt.date, base) -> list[dict]:
-    """The agencies of ``base`` by code, each with its plan of the programme if one exists on the date, the
-    plan's status on the date and its completion day (one query: the plan is a filtered LEFT JOIN)."""
+    """The agencies of ``base`` by code, each with its plan of the programme if the plan exists on the date
+    (else ``plan_id`` is None), the plan's status on the date and its completion day if on or before the date.
+    One query: the plan is a filtered LEFT JOIN, the rest correlated subqueries."""
     end = _end_of_day(as_of)
     transitions = PlanTransition.objects.filter(plan=OuterRef("programme_plan__pk"))
+    # Whether the plan existed on the date, in one probe: its first transition came before the end of the day;
+    # a plan without transitions counts from its start date.
+    first_before_end = transitions.order_by("at", "pk").annotate(
+        before=ExpressionWrapper(Q(at__lt=end), output_field=BooleanField())
+    )
+    existed = Coalesce(
+        Subquery(first_before_end.values("before")[:1]),
+        ExpressionWrapper(Q(programme_plan__start_date__lte=as_of), output_field=BooleanField()),
+    )
     rows = (
         base.order_by("code")
         .annotate(programme_plan=FilteredRelation("plans", condition=Q(plans__programme=programme)))
+        .annotate(existed=existed)
         .annotate(
-            plan_id=F("programme_plan__pk"),
+            plan_id=Case(When(existed=True, then=F("programme_plan__pk"))),
             plan_start=F("programme_plan__start_date"),
-            plan_status=F("programme_plan__status"),
-            completed_then=_first_completion(programme, "programme_plan__pk"),
-            created_at=Subquery(transitions.order_by("at", "pk").values("at")[:1]),
-            status_then=Subquery(transitions.filter(at__lt=end).order_by("-at", "-pk").values("to_status")[:1]),
+            completed_on=_first_completion(programme, "programme_plan__pk", as_of),
+            status_then=Coalesce(
+                Subquery(transitions.filter(at__lt=end).order_by("-at", "-pk").values("to_status")[:1]),
+                F("programme_plan__status"),
+            ),
         )
-        .values(
-            "pk",
-            "code",
-            "name",
-            "kind",
-            "group",
-            "parent_id",
-            "plan_id",
-            "plan_start",
-            "plan_status",
-            "completed_then",
-            "created_at",
-            "status_then",
-        )
+        .values_list(*_AGENCY_COLUMNS)
     )
-    agencies = []
-    for row in rows:
-        if row["plan_id"] is not None:
-            created = row["created_at"] < end if row["created_at"] else row["plan_start"] <= as_of
-            if not created:
-                row["plan_id"] = None
-        completed = row["completed_then"]
-        row["completed_on"] = completed if row["plan_id"] and completed and completed <= as_of else None
-        row["status_then"] = (row["status_then"] or row["plan_status"]) if row["plan_id"] else None
-        agencies.append(row)
+    agencies = [dict(zip(_AGENCY_COLUMNS, row, strict=True)) for row in rows]
+    for agency in agencies:
+        if agency["plan_id"] is None:  # no plan, or not yet on the date
+            agency["completed_on"] = agency["status_then"] = None
     return agencies
 
 
