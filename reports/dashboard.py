@@ -22,6 +22,7 @@ from django.db import connection
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.html import format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -220,6 +221,9 @@ class AgencyRow:
     parent_name: str
     status_label: str
     document: Certificate | Declaration | None
+    stage_text: str
+    stage_label: str
+    is_district: bool
 
 
 def _page_of(rows: list[AgencyProgress], choices: DashboardChoices):
@@ -378,6 +382,9 @@ def build_dashboard(params) -> dict:
         names.update(Agency.objects.filter(pk__in=missing).values_list("pk", "name"))
     documents = _documents(programme, [row.plan_id for row in page.object_list if row.plan_id], choices.as_of)
     kind_labels = dict(AgencyKind.choices)
+    # Translated once for the page rather than once per row in the template.
+    stage_text = _("Stage %(stage)s · %(done)s/%(total)s (%(percent)s%%)")
+    stage_label = _("Stage reached by %(agency)s")
     status_labels = dict(ProgressStatus.choices)
     page.object_list = [
         AgencyRow(
@@ -386,6 +393,15 @@ def build_dashboard(params) -> dict:
             parent_name=names.get(row.parent_id, "") if row.parent_id else "",
             status_label=status_labels.get(row.status, row.status),
             document=documents.get(row.plan_id),
+            stage_text=stage_text
+            % {
+                "stage": row.stage,
+                "done": row.milestones_done,
+                "total": row.milestones_total,
+                "percent": number_format(row.percent_done, 1),
+            },
+            stage_label=stage_label % {"agency": row.name},
+            is_district=row.kind in DISTRICT_KINDS,
         )
         for row in page.object_list
     ]
