@@ -15,6 +15,8 @@ _TMP = Path(tempfile.mkdtemp(prefix="iso_portal_tests_"))
 PRIVATE_MEDIA_ROOT = _TMP / "private_media"  # noqa: F405
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 REPORTS_ROOT = _TMP / "reports"
+STATIC_ROOT = _TMP / "static"
+STATIC_ROOT.mkdir()
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 # Unit tests run tasks in-process; the integration tests start real workers against REDIS_URL themselves.
 CELERY_TASK_ALWAYS_EAGER = True

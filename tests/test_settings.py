@@ -14,7 +14,9 @@ PROJECT = Path(__file__).resolve().parent.parent
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG"}}
+    # A deployment's environment: nothing of the test run's own (the browser tests relax async safety).
+    dropped = {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "REDIS_URL"}
+    environment = {key: value for key, value in os.environ.items() if key not in dropped}
     environment.update(DJANGO_SETTINGS_MODULE="iso_portal.settings", **env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=PROJECT, env=environment,
