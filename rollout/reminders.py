@@ -497,7 +497,9 @@ def deliver(log: ReminderLog, token: uuid.UUID, connection, result: SendResult) 
 def send_pending(*, limit: int | None = None) -> SendResult:
     """Send every reminder that may be sent now (at most ``limit``), a small batch at a time."""
     result = SendResult()
-    _urging_letter.cache_clear()  # letters are shared within one run only, so they never go stale
+    # Letters and digest figures are shared within one run only, so they never go stale.
+    _urging_letter.cache_clear()
+    _digest_context.cache_clear()
     done = 0
     while limit is None or done < limit:
         token, rows = take_batch(SEND_BATCH_SIZE if limit is None else min(SEND_BATCH_SIZE, limit - done))
@@ -544,7 +546,7 @@ def reminder_context(log: ReminderLog) -> dict:
     context = {"log": log, "recipient": log.recipient, "site_url": settings.SITE_URL,
                "reminders_url": settings.SITE_URL + reverse("rollout:my_reminders")}
     if log.milestone_id is None:
-        context.update(digest_context(log.programme, log.for_date))
+        context.update(_digest_context(log.programme_id, log.for_date))
         return context
     milestone = log.milestone
     days = (log.for_date - milestone.due_date).days
@@ -559,6 +561,12 @@ def reminder_context(log: ReminderLog) -> dict:
         "off_track": log.reason == "off_track",
     })
     return context
+
+
+@lru_cache(maxsize=8)
+def _digest_context(programme_id: int, day: dt.date) -> dict:
+    """The same figures for every committee member within one send run (cleared at the start of each)."""
+    return digest_context(Programme.objects.get(pk=programme_id), day)
 
 
 def digest_context(programme: Programme, day: dt.date) -> dict:
