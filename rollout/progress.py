@@ -99,6 +99,9 @@ class ProgressStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
 
 
+_COMPLETED, _NOT_STARTED = ProgressStatus.COMPLETED.value, ProgressStatus.NOT_STARTED.value
+
+
 @dataclass(frozen=True)
 class AgencyProgress:
     agency_id: int
@@ -380,12 +383,12 @@ def _agency_progress(programme, as_of, agency, milestones, stage_names, tiers) -
     completed_on = agency["completed_on"]
     forecast = None
     if completed_on:
-        status, forecast = ProgressStatus.COMPLETED, completed_on
+        status, forecast = _COMPLETED, completed_on
     elif not plan_id or done + active == 0:
-        status = ProgressStatus.NOT_STARTED
+        status = _NOT_STARTED
     else:
         forecast = forecast_completion(agency["plan_start"], as_of, done, figures.to_completion)
-        status = classify(as_of, programme.target_date, forecast, seriously_overdue)
+        status = classify(as_of, programme.target_date, forecast, seriously_overdue).value
     return AgencyProgress(
         agency_id=agency["pk"],
         code=agency["code"],
@@ -394,7 +397,7 @@ def _agency_progress(programme, as_of, agency, milestones, stage_names, tiers) -
         group=agency["group"],
         tier=tiers[agency["group"]],
         parent_id=agency["parent_id"],
-        status=str(status),
+        status=status,
         stage=stage,
         stage_name=stage_names.get(stage, ""),
         milestones_total=total,

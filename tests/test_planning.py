@@ -74,7 +74,9 @@ def test_create_plan_copies_the_template_into_milestones(programme, agency_a, of
 
 def test_second_plan_for_the_same_agency_and_programme_is_refused(programme, agency_a):
     create_plan(agency_a, programme, start_date=D(2007, 7, 1))
-    with pytest.raises(ValidationError, match="already has a plan"):
+    with pytest.raises(ValidationError) as refusal:
         create_plan(agency_a, programme, start_date=D(2007, 8, 1))
+    assert refusal.value.code == "duplicate_plan"
+    assert agency_a.name in refusal.value.messages[0]
     assert ImplementationPlan.objects.count() == 1
     assert Milestone.objects.count() == 9

@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from agencies.models import Agency, AgencyKind
 from rollout.models import Certificate, CertificationBody, Milestone, Programme, Regime
@@ -129,7 +130,8 @@ def test_an_earlier_date_gives_the_answer_of_that_day(province):
 
 
 def test_table_lists_groups_and_agencies(province):
-    text = run("--programme", str(province.pk), "--as-of", AS_OF)
+    with translation.override("en"):
+        text = run("--programme", str(province.pk), "--as-of", AS_OF)
     assert "Departments and sectors" in text
     assert "Mandatory agencies" in text
     s2 = next(line for line in text.splitlines() if line.startswith("S2 "))
