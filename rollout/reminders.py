@@ -278,7 +278,7 @@ def _not_yet_claimed(planned: list[ReminderLog]) -> list[ReminderLog]:
 
 def run_sweep(day: dt.date | None = None, *, dry_run: bool = False, enqueue: bool = True) -> SweepResult:
     """Claim every reminder due on ``day`` (default today). A dry run only counts what would be claimed.
-    With ``enqueue`` the send task is queued after each batch's claims commit."""
+    With ``enqueue`` senders are queued when the first claims commit, and at the end for what is left."""
     day = day or timezone.localdate()
     context = _SweepContext(day)
     result = SweepResult(day=day, dry_run=dry_run)
@@ -287,10 +287,11 @@ def run_sweep(day: dt.date | None = None, *, dry_run: bool = False, enqueue: boo
         result.milestones += len(rows)
         new = _not_yet_claimed(_plan_batch(rows, context))
         if not dry_run and new:
-            claim(new, enqueue=enqueue)
+            # Senders are woken once, by the first claims; they keep going while anything is pending.
+            claim(new, enqueue=enqueue and not result.total)
         result.by_kind.update(log.kind for log in new)
-    if enqueue and not dry_run and not result.total and unfinished_reminders().exists():
-        # Nothing new, but reminders left by a worker that died or by failed sends: wake a sender for them.
+    if enqueue and not dry_run and (result.batches > 1 or not result.total) and unfinished_reminders().exists():
+        # The later batches' claims, or reminders left by a worker that died or by failed sends.
         queue_sending()
     return result
 
@@ -316,7 +317,7 @@ def queue_sending(count: int = 1) -> None:
     """Queue enough send tasks for ``count`` reminders once the current transaction commits."""
     from rollout.tasks import send_pending_reminders
 
-    for _ in range(min(max(count // 100, 1), 4)):
+    for _ in range(min(max(count // 100, 1), 2)):
         send_pending_reminders.delay_on_commit()
 
 

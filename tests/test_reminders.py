@@ -709,3 +709,18 @@ def test_a_plan_is_escalated_about_its_oldest_open_milestone_only(milestone, pla
         people[person].email for person in ("head", "dost", "secretary")
     )
     assert ReminderLog.objects.filter(milestone=newer, kind=ReminderKind.ESCALATION_HEAD).count() == 1
+
+
+def test_a_sweep_in_several_batches_sends_everything_when_tasks_run_in_process(
+    plan, people, monkeypatch, django_capture_on_commit_callbacks
+):
+    for number in range(1, 8):
+        Milestone.objects.create(plan=plan, number=number, name=f"Giai đoạn {number}", due_date=DUE)
+    monkeypatch.setattr(reminders.milestone_batches, "__defaults__", (3,))
+
+    with at(DUE - dt.timedelta(days=1)), django_capture_on_commit_callbacks(execute=True):
+        result = reminders.run_sweep()
+
+    assert result.batches == 3
+    assert len(mail.outbox) == 7
+    assert set(ReminderLog.objects.values_list("status", flat=True)) == {ReminderStatus.SENT}
