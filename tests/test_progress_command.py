@@ -34,7 +34,8 @@ def plan_with_due_dates(agency_, programme):
 
 def run(*args) -> str:
     out = StringIO()
-    call_command("progress", *args, stdout=out)
+    with translation.override("en"):
+        call_command("progress", *args, stdout=out)
     return out.getvalue()
 
 
@@ -130,8 +131,7 @@ def test_an_earlier_date_gives_the_answer_of_that_day(province):
 
 
 def test_table_lists_groups_and_agencies(province):
-    with translation.override("en"):
-        text = run("--programme", str(province.pk), "--as-of", AS_OF)
+    text = run("--programme", str(province.pk), "--as-of", AS_OF)
     assert "Departments and sectors" in text
     assert "Mandatory agencies" in text
     s2 = next(line for line in text.splitlines() if line.startswith("S2 "))

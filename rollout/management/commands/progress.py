@@ -13,6 +13,7 @@ import datetime as dt
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from rollout.models import Programme
 from rollout.progress import AgencyProgress, GroupProgress, ProgrammeProgress, ProgressStatus, programme_progress
@@ -94,10 +95,10 @@ class Command(BaseCommand):
             try:
                 return Programme.objects.get(pk=pk)
             except Programme.DoesNotExist:
-                raise CommandError(f"No programme with id {pk}.") from None
+                raise CommandError(_("No programme with id %(id)s.") % {"id": pk}) from None
         programme = Programme.objects.order_by("-is_current", "-start_date", "-pk").first()
         if programme is None:
-            raise CommandError("There is no programme yet: create one (or run load_demo) first.")
+            raise CommandError(_("There is no programme yet: create one (or run load_demo) first."))
         return programme
 
     def day(self, text: str | None) -> dt.date | None:
@@ -106,20 +107,25 @@ class Command(BaseCommand):
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            raise CommandError(f"--as-of: expected a date as YYYY-MM-DD, got {text!r}.") from None
+            raise CommandError(_("--as-of: expected a date as YYYY-MM-DD, got “%(text)s”.") % {"text": text}) from None
 
     def write_tables(self, programme: Programme, progress: ProgrammeProgress) -> None:
         out = self.stdout
         out.write(f"{programme.name}")
         out.write(
-            f"As of {progress.as_of:%d/%m/%Y}; target {progress.target_date:%d/%m/%Y} "
-            f"({progress.days_to_target} days to the target)\n"
+            _("As of %(as_of)s; target %(target)s (%(days)s days to the target)")
+            % {
+                "as_of": progress.as_of.strftime("%d/%m/%Y"),
+                "target": progress.target_date.strftime("%d/%m/%Y"),
+                "days": progress.days_to_target,
+            }
+            + "\n"
         )
         groups = [*progress.groups, progress.mandatory, progress.province]
         rows = [
             [
                 str(g.label),
-                "yes" if g.mandatory else "no",
+                _("yes") if g.mandatory else _("no"),
                 g.total,
                 g.completed,
                 f"{g.percent_completed:.1f}",
@@ -130,7 +136,17 @@ class Command(BaseCommand):
             ]
             for g in groups
         ]
-        headers = ["Group", "Mandatory", "Total", "Completed", "%", "On track", "At risk", "Off track", "Not started"]
+        headers = [
+            _("Group"),
+            _("Mandatory"),
+            _("Total"),
+            _("Completed"),
+            "%",
+            _("On track"),
+            _("At risk"),
+            _("Off track"),
+            _("Not started"),
+        ]
         for line in table(headers, rows, right=set(range(2, 9))):
             out.write(line)
         out.write("")
@@ -147,6 +163,6 @@ class Command(BaseCommand):
             ]
             for a in progress.agencies
         ]
-        headers = ["Code", "Agency", "Status", "Stage", "% done", "Overdue", "Completed on"]
+        headers = [_("Code"), _("Agency"), _("Status"), _("Stage"), _("Percent done"), _("Overdue"), _("Completed on")]
         for line in table(headers, rows, right={3, 4, 5}):
             out.write(line)
