@@ -44,6 +44,7 @@ milestones are numbered 1…n in order: maintenance milestones after it do not d
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 from collections import defaultdict
@@ -193,26 +194,49 @@ def completion_series(
 ) -> dict[str, list[tuple[dt.date, float]]]:
     """% of agencies completed on each of ``dates``, per tracked group and for "mandatory" and "province".
 
-    Two queries whatever the number of dates: the agencies (with their active period) and their completion
-    days; each date then counts the agencies active on it."""
+    One query whatever the number of dates: the agencies with their active period and completion day. Each
+    agency is an interval of being counted (active from … to) and one of being counted as completed (from its
+    completion day, while active); a date's figures are the intervals covering it, found by bisection."""
     dates = sorted(dates)
     base = (agencies if agencies is not None else Agency.objects.all()).filter(group__in=TRACKED_GROUPS)
-    completed = dict(_completion_days(programme).filter(agency__in=base).values_list("agency_id", "completed_then"))
-    members = list(base.values_list("pk", "group", "active_from", "active_to"))
+    rows = base.annotate(
+        programme_plan=FilteredRelation("plans", condition=Q(plans__programme=programme)),
+        completed_on=_first_completion(programme, "programme_plan__pk"),
+    ).values_list("group", "active_from", "active_to", "completed_on")
     keys = [str(g) for g in TRACKED_GROUPS] + [MANDATORY_KEY, PROVINCE_KEY]
-    series: dict[str, list[tuple[dt.date, float]]] = {key: [] for key in keys}
-    for day in dates:
-        totals: dict[str, list[int]] = {key: [0, 0] for key in keys}
-        for pk, group, active_from, active_to in members:
-            if active_from > day or (active_to is not None and active_to < day):
-                continue
-            done = completed.get(pk) is not None and completed[pk] <= day
-            for key in (group, PROVINCE_KEY, *((MANDATORY_KEY,) if programme.is_mandatory_for(group) else ())):
-                totals[key][0] += 1
-                totals[key][1] += done
-        for key in keys:
-            series[key].append((day, _percent(totals[key][1], totals[key][0])))
-    return series
+    counted = {key: _Intervals() for key in keys}
+    completed = {key: _Intervals() for key in keys}
+    for group, active_from, active_to, completed_on in rows:
+        for key in (group, PROVINCE_KEY, *((MANDATORY_KEY,) if programme.is_mandatory_for(group) else ())):
+            counted[key].add(active_from, active_to)
+            if completed_on is not None and (active_to is None or completed_on <= active_to):
+                completed[key].add(max(completed_on, active_from), active_to)
+    return {
+        key: [(day, _percent(completed[key].covering(day), counted[key].covering(day))) for day in dates]
+        for key in keys
+    }
+
+
+class _Intervals:
+    """Closed date intervals [start, end] (end None: open); how many cover a day."""
+
+    def __init__(self):
+        self.starts: list[dt.date] = []
+        self.ends: list[dt.date] = []
+        self.ready = True
+
+    def add(self, start: dt.date, end: dt.date | None) -> None:
+        self.starts.append(start)
+        if end is not None:
+            self.ends.append(end)
+        self.ready = False
+
+    def covering(self, day: dt.date) -> int:
+        if not self.ready:
+            self.starts.sort()
+            self.ends.sort()
+            self.ready = True
+        return bisect.bisect_right(self.starts, day) - bisect.bisect_left(self.ends, day)
 
 
 # --- the queries -------------------------------------------------------------------------------------------

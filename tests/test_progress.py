@@ -293,3 +293,19 @@ def test_same_answer_whether_the_milestone_query_lists_the_plans_or_joins_them(p
     listed = programme_progress(programme, D(2009, 6, 1))
     monkeypatch.setattr("rollout.progress.PLAN_ID_LIST_LIMIT", 0)
     assert programme_progress(programme, D(2009, 6, 1)) == listed
+
+
+def test_completion_series_counts_only_agencies_active_on_each_date(programme, body):
+    merged = make_agency("OLD")
+    merged.active_to = D(2009, 6, 30)
+    merged.save()
+    later = Agency.objects.create(code="NEW", name="Cơ quan mới", kind=AgencyKind.DEPARTMENT, active_from=D(2009, 7, 1))
+    certify(make_plan(merged, programme), body, D(2009, 1, 1), "C-1")
+    certify(make_plan(later, programme, created=D(2009, 7, 1)), body, D(2010, 2, 1), "C-2")
+    series = completion_series(programme, [D(2008, 12, 31), D(2009, 3, 1), D(2009, 12, 31), D(2010, 3, 1)])
+    assert series[AgencyGroup.DEPARTMENTS] == [
+        (D(2008, 12, 31), 0.0),  # OLD alone, not yet certified
+        (D(2009, 3, 1), 100.0),  # OLD certified
+        (D(2009, 12, 31), 0.0),  # OLD merged away; NEW not certified yet
+        (D(2010, 3, 1), 100.0),
+    ]
