@@ -118,6 +118,7 @@ def _join_with_page_numbers(files: list[Path], output: BinaryIO, workdir: Path) 
     overlay = PdfReader(overlay_path)
     for page, stamp in zip(writer.pages, overlay.pages, strict=True):
         page.merge_page(stamp)
+        page.compress_content_streams()  # merging leaves the page's content uncompressed
     writer.compress_identical_objects()
     writer.write(output)
     return total
