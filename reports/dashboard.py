@@ -293,6 +293,7 @@ class EngineFigures:
     progress: ProgrammeProgress
     series: dict[str, list[tuple[dt.date, float]]]
     folded_names: dict[int, str]  # agency id → name folded for search and sorting
+    by_name: list[AgencyProgress]  # the engine's rows in name order, the table's default
 
 
 def _fingerprint_sql() -> str:
@@ -331,10 +332,12 @@ def engine_figures(programme: Programme, as_of: dt.date, district: District | No
             return kept[1]
     scope = _district_scope(district) if district else None
     progress = programme_progress(programme, as_of, agencies=scope)
+    folded = {row.agency_id: _folded(row.name) for row in progress.agencies}
     figures = EngineFigures(
         progress=progress,
         series=completion_series(programme, chart_dates(programme, as_of), agencies=scope),
-        folded_names={row.agency_id: _folded(row.name) for row in progress.agencies},
+        folded_names=folded,
+        by_name=sorted(progress.agencies, key=lambda row: SORT_KEYS["name"](row, folded)),
     )
     with _lock:
         _answers[key] = (now + KEEP_SECONDS, figures)
@@ -371,9 +374,14 @@ def build_dashboard(params) -> dict:
     figures = engine_figures(programme, choices.as_of, choices.district)
     progress, series, folded = figures.progress, figures.series, figures.folded_names
     folded_query = _folded(choices.query)
-    rows = [row for row in progress.agencies if _matches(row, choices, folded_query, folded)]
-    sort_key = SORT_KEYS[choices.sort]
-    rows.sort(key=lambda row: sort_key(row, folded), reverse=choices.descending)
+    rows = figures.by_name
+    if choices.group or choices.kind or choices.status or folded_query:
+        rows = [row for row in rows if _matches(row, choices, folded_query, folded)]
+    if choices.sort != "name":
+        sort_key = SORT_KEYS[choices.sort]
+        rows = sorted(rows, key=lambda row: sort_key(row, folded), reverse=choices.descending)
+    elif choices.descending:
+        rows = rows[::-1]
     page = _page_of(rows, choices)
 
     names = {agency.pk: agency.name for agency in districts.values()}
