@@ -49,6 +49,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -124,29 +125,36 @@ def _reachable(users):
     return users.filter(is_active=True).exclude(email="")
 
 
-def committee_escalation_recipients() -> list[User]:
+class Recipient(NamedTuple):
+    pk: int
+    email: str
+
+
+def committee_escalation_recipients() -> list[Recipient]:
     """DOST coordinators and the secretary of the provincial steering committee (with a user account)."""
     dost = _reachable(User.objects.filter(groups__name=DOST_GROUP))
     secretaries = _reachable(User.objects.filter(
         committee_memberships__role=MemberRole.SECRETARY,
         committee_memberships__committee__agency__kind=AgencyKind.PROVINCIAL_COMMITTEE,
     ))
-    users = {user.pk: user for user in [*dost, *secretaries]}
-    return sorted(users.values(), key=lambda user: user.pk)
+    found = {
+        pk: Recipient(pk, email) for users in (dost, secretaries) for pk, email in users.values_list("pk", "email")
+    }
+    return sorted(found.values())
 
 
-def agency_recipients(agency_ids) -> dict[int, dict[str, list[User]]]:
+def agency_recipients(agency_ids) -> dict[int, dict[str, list[Recipient]]]:
     """For each agency: its reachable ISO officers (``officers``; without those who opted out of routine
     reminders) and heads (``heads``; escalations reach them whatever they chose). One query."""
-    found: dict[int, dict[str, list[User]]] = defaultdict(lambda: {"officers": [], "heads": []})
+    found: dict[int, dict[str, list[Recipient]]] = defaultdict(lambda: {"officers": [], "heads": []})
     users = _reachable(User.objects.filter(
         agency_id__in=agency_ids, role__in=[UserRole.ISO_OFFICER, UserRole.AGENCY_HEAD]
-    )).only("pk", "email", "agency_id", "role", "reminders_opt_out", "language").order_by("pk")
-    for user in users:
-        if user.role == UserRole.AGENCY_HEAD:
-            found[user.agency_id]["heads"].append(user)
-        elif not user.reminders_opt_out:
-            found[user.agency_id]["officers"].append(user)
+    )).order_by("pk").values_list("pk", "email", "agency_id", "role", "reminders_opt_out")
+    for pk, email, agency_id, role, opted_out in users:
+        if role == UserRole.AGENCY_HEAD:
+            found[agency_id]["heads"].append(Recipient(pk, email))
+        elif not opted_out:
+            found[agency_id]["officers"].append(Recipient(pk, email))
     return found
 
 
@@ -173,7 +181,7 @@ class _SweepContext:
         self.day = day
         self.rules = {rule.programme_id: rule for rule in ReminderRule.objects.all()}
         self._off_track: dict[int, set[int]] = {}
-        self._committee: list[User] | None = None
+        self._committee: list[Recipient] | None = None
 
     def rule(self, programme_id: int) -> ReminderRule:
         return self.rules.get(programme_id) or ReminderRule(programme_id=programme_id)
@@ -188,7 +196,7 @@ class _SweepContext:
             }
         return self._off_track[programme_id]
 
-    def committee(self) -> list[User]:
+    def committee(self) -> list[Recipient]:
         if self._committee is None:
             self._committee = committee_escalation_recipients()
         return self._committee
@@ -234,7 +242,7 @@ def milestone_batches(day: dt.date, horizon: dt.date, size: int = SWEEP_BATCH_SI
         after = (rows[-1]["due_date"], rows[-1]["pk"])
 
 
-def _recipients_for(kind: str, agency: dict[str, list[User]], context: _SweepContext) -> list[User]:
+def _recipients_for(kind: str, agency: dict[str, list[Recipient]], context: _SweepContext) -> list[Recipient]:
     if kind == ReminderKind.ESCALATION_HEAD:
         return agency["heads"]
     if kind == ReminderKind.ESCALATION_COMMITTEE:
@@ -242,7 +250,18 @@ def _recipients_for(kind: str, agency: dict[str, list[User]], context: _SweepCon
     return agency["officers"]
 
 
-def _plan_batch(rows: list[dict], context: _SweepContext) -> list[ReminderLog]:
+class Planned(NamedTuple):
+    """A reminder the rules call for, before it is known whether it was already claimed."""
+
+    milestone_id: int
+    programme_id: int
+    kind: str
+    key: str
+    recipient: Recipient
+    reason: str
+
+
+def _plan_batch(rows: list[dict], context: _SweepContext) -> list[Planned]:
     recipients = agency_recipients({row["plan__agency_id"] for row in rows})
     planned = []
     for row in rows:
@@ -257,23 +276,30 @@ def _plan_batch(rows: list[dict], context: _SweepContext) -> list[ReminderLog]:
         for due in reminders_due(rule, row["due_date"], context.day, off_track=off_track):
             if due.kind in ESCALATION_KINDS and row["pk"] != row["lead"]:
                 continue  # a plan is escalated about its oldest open milestone; the letter lists the others
-            for user in _recipients_for(due.kind, recipients[agency_id], context):
-                planned.append(ReminderLog(
-                    milestone_id=row["pk"], programme_id=programme_id, kind=due.kind, key=due.key,
-                    recipient_id=user.pk, email=user.email, for_date=context.day, reason=due.reason,
-                ))
+            planned.extend(
+                Planned(row["pk"], programme_id, due.kind, due.key, user, due.reason)
+                for user in _recipients_for(due.kind, recipients[agency_id], context)
+            )
     return planned
 
 
-def _not_yet_claimed(planned: list[ReminderLog]) -> list[ReminderLog]:
+def _not_yet_claimed(planned: list[Planned], day: dt.date) -> list[ReminderLog]:
+    """The planned reminders no earlier sweep claimed, as unsaved log rows (one query)."""
     if not planned:
         return []
     existing = set(
         ReminderLog.objects.filter(
-            milestone_id__in={log.milestone_id for log in planned}, key__in={log.key for log in planned}
+            milestone_id__in={item.milestone_id for item in planned}, key__in={item.key for item in planned}
         ).values_list("milestone_id", "kind", "key", "recipient_id")
     )
-    return [log for log in planned if (log.milestone_id, log.kind, log.key, log.recipient_id) not in existing]
+    return [
+        ReminderLog(
+            milestone_id=item.milestone_id, programme_id=item.programme_id, kind=item.kind, key=item.key,
+            recipient_id=item.recipient.pk, email=item.recipient.email, for_date=day, reason=item.reason,
+        )
+        for item in planned
+        if (item.milestone_id, item.kind, item.key, item.recipient.pk) not in existing
+    ]
 
 
 def run_sweep(day: dt.date | None = None, *, dry_run: bool = False, enqueue: bool = True) -> SweepResult:
@@ -285,7 +311,7 @@ def run_sweep(day: dt.date | None = None, *, dry_run: bool = False, enqueue: boo
     for rows in milestone_batches(day, context.horizon):
         result.batches += 1
         result.milestones += len(rows)
-        new = _not_yet_claimed(_plan_batch(rows, context))
+        new = _not_yet_claimed(_plan_batch(rows, context), day)
         if not dry_run and new:
             # Senders are woken once, by the first claims; they keep going while anything is pending.
             claim(new, enqueue=enqueue and not result.total)

@@ -274,8 +274,8 @@ def test_two_sweeps_racing_claim_each_reminder_once(milestone, people):
         # Both sweeps decide what is due before either claims: the database lets only one claim win.
         context_a, context_b = reminders._SweepContext(day), reminders._SweepContext(day)
         [rows] = list(reminders.milestone_batches(day, context_a.horizon))
-        planned_a = reminders._not_yet_claimed(reminders._plan_batch(rows, context_a))
-        planned_b = reminders._not_yet_claimed(reminders._plan_batch(rows, context_b))
+        planned_a = reminders._not_yet_claimed(reminders._plan_batch(rows, context_a), day)
+        planned_b = reminders._not_yet_claimed(reminders._plan_batch(rows, context_b), day)
         reminders.claim(planned_a, enqueue=False)
         reminders.claim(planned_b, enqueue=False)
         reminders.send_pending()
