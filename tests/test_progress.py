@@ -309,3 +309,22 @@ def test_completion_series_counts_only_agencies_active_on_each_date(programme, b
         (D(2009, 12, 31), 0.0),  # OLD merged away; NEW not certified yet
         (D(2010, 3, 1), 100.0),
     ]
+
+
+def test_today_is_the_portals_date_not_utcs(programme, body):
+    agency = make_agency("SA")
+    certify(make_plan(agency, programme), body, D(2010, 1, 1))
+    # 18:00 UTC on 31/12/2009 is already 01:00 on 1/1/2010 in Hưng Yên (UTC+7).
+    with time_machine.travel(dt.datetime(2009, 12, 31, 18, 0, tzinfo=dt.UTC), tick=False):
+        progress = programme_progress(programme)
+    assert progress.as_of == D(2010, 1, 1)
+    assert progress.agencies[0].status == ProgressStatus.COMPLETED
+
+
+def test_a_transition_recorded_late_in_the_evening_counts_for_that_day(programme):
+    agency = make_agency("SA")
+    plan = make_plan(agency, programme, created=D(2007, 6, 1))
+    evening = timezone.make_aware(dt.datetime(2007, 7, 10, 23, 30))
+    PlanTransition.objects.create(plan=plan, from_status="draft", to_status="submitted", at=evening)
+    assert agency_progress(programme, agency, D(2007, 7, 10)).plan_status == "submitted"
+    assert agency_progress(programme, agency, D(2007, 7, 9)).plan_status == "draft"
