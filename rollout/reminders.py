@@ -488,8 +488,10 @@ def _record_failure(log: ReminderLog, token: uuid.UUID, error: Exception, result
 
 
 def deliver(log: ReminderLog, token: uuid.UUID, connection, result: SendResult) -> None:
-    # Renew the claim right before sending: if the lease ran out and another sender took the row, stop here.
-    if not _mine(log, token).update(claimed_at=timezone.now()):
+    # Renew an older claim right before sending: if its lease ran out and another sender took the row, stop
+    # here. A claim younger than half the lease cannot have been taken over, so it is not renewed.
+    young = log.claimed_at and timezone.now() - log.claimed_at < _lease() / 2
+    if not young and not _mine(log, token).update(claimed_at=timezone.now()):
         result.lost_claims += 1
         return
     if not still_needed(log):
