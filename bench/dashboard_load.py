@@ -25,6 +25,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -141,6 +142,29 @@ def check_page(url: str, session_key: str) -> float:
     return elapsed
 
 
+def warm_up(url: str, session_key: str, workers: int) -> None:
+    """Concurrent requests so that every worker has computed (and cached) the engine's answer once: the load
+    test then measures the steady state; the cold first request is reported on its own."""
+    with ThreadPoolExecutor(max_workers=workers * 2) as pool:
+        list(pool.map(lambda _index: check_page(url, session_key), range(workers * 3)))
+
+
+def server_cpu_seconds(server: subprocess.Popen) -> float:
+    """CPU time used so far by gunicorn's master and workers (Linux /proc): the load-independent cost."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    pids = [server.pid]
+    for children in Path(f"/proc/{server.pid}/task").glob("*/children"):
+        pids += [int(pid) for pid in children.read_text().split()]
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def run_wrk(url: str, session_key: str, *, seconds: int, connections: int, threads: int) -> dict[str, float]:
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt install wrk)")
@@ -204,7 +228,12 @@ def main() -> None:
     try:
         url = f"http://127.0.0.1:{port}{args.path}"
         first_ms = check_page(url, session_key)
+        warm_up(url, session_key, args.workers)
+        load_before = os.getloadavg()[0]
+        cpu_before = server_cpu_seconds(server)
         figures = run_wrk(url, session_key, seconds=args.seconds, connections=args.connections, threads=args.threads)
+        cpu_per_request_ms = (server_cpu_seconds(server) - cpu_before) * 1000 / max(figures["requests"], 1)
+        load_after = os.getloadavg()[0]
     finally:
         stop(server)
     target = TARGET_P95_MS[label]
@@ -221,6 +250,10 @@ def main() -> None:
         f"  latency p50 {figures['p50_ms']:.0f} ms, p95 {figures['p95_ms']:.0f} ms, p99 {figures['p99_ms']:.0f} ms, "
         f"max {figures['max_ms']:.0f} ms — target p95 ≤ {target:.0f} ms: "
         f"{'met' if figures['p95_ms'] <= target else 'NOT met'}"
+    )
+    print(
+        f"  server CPU {cpu_per_request_ms:.0f} ms per request (gunicorn processes; the database's own time apart); "
+        f"machine load average {load_before:.1f} → {load_after:.1f} on {os.cpu_count()} cores"
     )
 
 
