@@ -10,7 +10,8 @@ The rules (``ReminderRule`` per programme; these are the defaults):
   coordinators and the provincial committee's secretary get the escalation with a draft urging letter (PDF);
 * escalations concern a plan's oldest open milestone (the letter lists all its overdue milestones), so a
   stalled plan gives one escalation at a time, not one per milestone;
-* nothing for done milestones, completed plans, agencies no longer active, disabled rules;
+* nothing for done milestones, completed plans, agencies no longer active, disabled rules; a programme
+  without a saved rule is reminded with the defaults only while it is the current programme;
 * each step is keyed by the due date, so a milestone moved to a new date is reminded afresh, and a sweep that
   missed days sends the latest step reached, not every step missed.
 
@@ -180,11 +181,15 @@ class _SweepContext:
     def __init__(self, day: dt.date):
         self.day = day
         self.rules = {rule.programme_id: rule for rule in ReminderRule.objects.all()}
+        self.current = set(Programme.objects.filter(is_current=True).values_list("pk", flat=True))
         self._off_track: dict[int, set[int]] = {}
         self._committee: list[Recipient] | None = None
 
     def rule(self, programme_id: int) -> ReminderRule:
-        return self.rules.get(programme_id) or ReminderRule(programme_id=programme_id)
+        # Without a saved rule a programme gets the defaults while it is the current one (not a closed round).
+        return self.rules.get(programme_id) or ReminderRule(
+            programme_id=programme_id, enabled=programme_id in self.current
+        )
 
     def off_track_agencies(self, programme_id: int) -> set[int]:
         if programme_id not in self._off_track:

@@ -158,7 +158,7 @@ def test_dost_and_the_committee_secretary_get_an_urging_letter_after_more_than_3
 def test_an_off_track_agency_is_escalated_to_dost_as_soon_as_a_milestone_is_overdue(agency_a, people):
     programme = Programme.objects.create(
         name="Đề án 2008", legal_basis="Quyết định 144/2006/QĐ-TTg", iso_edition="2000",
-        start_date=dt.date(2007, 5, 1), target_date=dt.date(2008, 6, 30),
+        start_date=dt.date(2007, 5, 1), target_date=dt.date(2008, 6, 30), is_current=True,
     )
     plan = ImplementationPlan.objects.create(
         agency=agency_a, programme=programme, status=PlanStatus.IN_PROGRESS, start_date=dt.date(2007, 6, 1)
@@ -724,3 +724,12 @@ def test_a_sweep_in_several_batches_sends_everything_when_tasks_run_in_process(
     assert result.batches == 3
     assert len(mail.outbox) == 7
     assert set(ReminderLog.objects.values_list("status", flat=True)) == {ReminderStatus.SENT}
+
+
+def test_an_earlier_programme_is_reminded_only_when_a_rule_is_saved_for_it(milestone, programme, people):
+    programme.is_current = False
+    programme.save()
+    assert sweep(DUE) == []
+
+    ReminderRule.objects.create(programme=programme)
+    assert len(sweep(DUE)) == 1

@@ -24,7 +24,8 @@ def default_days_before() -> list[int]:
 
 class ReminderRule(models.Model):
     """When a programme's milestones are reminded and escalated. A programme without a saved rule uses
-    these defaults (``ReminderRule.for_programme``)."""
+    these defaults while it is the current programme (``ReminderRule.for_programme``); an earlier round is
+    reminded only if a rule is saved for it."""
 
     programme = models.OneToOneField(
         "rollout.Programme", verbose_name=_("programme"), on_delete=models.CASCADE, related_name="reminder_rule"
@@ -62,7 +63,7 @@ class ReminderRule(models.Model):
     @classmethod
     def for_programme(cls, programme) -> ReminderRule:
         rule = cls.objects.filter(programme=programme).first()
-        return rule or cls(programme=programme)
+        return rule or cls(programme=programme, enabled=programme.is_current)
 
     def clean(self) -> None:
         days = self.days_before
