@@ -3,6 +3,8 @@ and head, sent as soon as the record is committed and kept with who sent it and 
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
@@ -16,6 +18,7 @@ from agencies.models import Agency, User, UserRole
 from rollout.models import Milestone, Programme, UrgeRecord
 
 MESSAGE_MAX_LENGTH = 2000
+logger = logging.getLogger(__name__)
 
 
 def urge_recipients(agency: Agency) -> list[str]:
@@ -70,4 +73,9 @@ def send_urge_letter(record: UrgeRecord) -> None:
     }
     subject = " ".join(render_to_string("emails/urge_subject.txt", context).split())
     body = render_to_string("emails/urge_body.txt", context)
-    EmailMessage(subject, body, to=record.recipients).send()
+    try:
+        EmailMessage(subject, body, to=record.recipients).send()
+    except OSError:
+        # The urging stays recorded (it was committed); a mail server that is down must not turn the page into
+        # an error. The log says which letter did not leave.
+        logger.exception("Urging letter %s to %s could not be sent", record.pk, ", ".join(record.recipients))

@@ -187,3 +187,17 @@ def test_the_agencys_own_officer_sees_the_urgings_but_no_form(login, committee_u
     page = login(officer_a).get(agency_a.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Hoàn thành đánh giá nội bộ." in page
     assert urge_url(agency_a) not in page
+
+
+def test_a_mail_server_that_is_down_leaves_the_urging_recorded(
+    login, committee_user, officer_a, programme, agency_a, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(committee_user).post(urge_url(agency_a), {"programme": programme.pk, "message": "Báo cáo."})
+    assert response.status_code == 302
+    assert UrgeRecord.objects.count() == 1
+    assert "could not be sent" in caplog.text
