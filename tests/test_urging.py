@@ -201,3 +201,9 @@ def test_a_mail_server_that_is_down_leaves_the_urging_recorded(
     assert response.status_code == 302
     assert UrgeRecord.objects.count() == 1
     assert "could not be sent" in caplog.text
+
+
+def test_the_plan_page_links_reviewers_to_the_urge_form(login, committee_user, officer_a, programme, agency_a):
+    plan = ImplementationPlan.objects.create(agency=agency_a, programme=programme, start_date=dt.date(2007, 9, 1))
+    assert urge_url(agency_a) in login(committee_user).get(plan.get_absolute_url()).content.decode()
+    assert urge_url(agency_a) not in login(officer_a).get(plan.get_absolute_url()).content.decode()
