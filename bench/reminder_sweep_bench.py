@@ -42,7 +42,7 @@ class QueryLog:
         self.outside = 0
 
     def __call__(self, execute, sql, params, many, context):
-        if sql.startswith("SELECT") and 'ORDER BY "rollout_milestone"."due_date" ASC, "rollout_milestone"."id"' in sql:
+        if sql.startswith('SELECT "rollout_milestone"."id" AS "pk", "rollout_milestone"."due_date" AS "due_date"'):
             self.pages.append(0)
         if self.pages:
             self.pages[-1] += 1

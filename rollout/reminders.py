@@ -492,7 +492,7 @@ def _record_failure(log: ReminderLog, token: uuid.UUID, error: Exception, result
     logger.warning("Reminder %s failed (attempt %s), retry in %ss: %s", log.pk, log.attempts, delay, message)
 
 
-def deliver(log: ReminderLog, token: uuid.UUID, connection, result: SendResult) -> None:
+def deliver(log: ReminderLog, token: uuid.UUID, mailer, result: SendResult) -> None:
     # Renew an older claim right before sending: if its lease ran out and another sender took the row, stop
     # here. A claim younger than half the lease cannot have been taken over, so it is not renewed.
     young = log.claimed_at and timezone.now() - log.claimed_at < _lease() / 2
@@ -504,7 +504,7 @@ def deliver(log: ReminderLog, token: uuid.UUID, connection, result: SendResult) 
         result.cancelled += 1
         return
     try:
-        message = build_message(log, connection)
+        message = build_message(log, mailer)
     except Exception as error:  # a template or PDF problem: kept visible and retried like a refused send
         logger.exception("Reminder %s could not be written", log.pk)
         _record_failure(log, token, error, result)
@@ -539,18 +539,18 @@ def send_pending(*, limit: int | None = None) -> SendResult:
         token, rows = take_batch(SEND_BATCH_SIZE if limit is None else min(SEND_BATCH_SIZE, limit - done))
         if not rows:
             break
-        connection = get_connection()
+        mailer = get_connection()
         try:
-            connection.open()
+            mailer.open()
         except Exception as error:  # the mail server is down: every taken row fails and is retried later
             for log in rows:
                 _record_failure(log, token, error, result)
             break
         try:
             for log in rows:
-                deliver(log, token, connection, result)
+                deliver(log, token, mailer, result)
         finally:
-            connection.close()
+            mailer.close()
         done += len(rows)
     return result
 
@@ -646,10 +646,10 @@ def render_reminder(log: ReminderLog) -> tuple[str, str, str]:
     return subject, text, html
 
 
-def build_message(log: ReminderLog, connection=None) -> EmailMultiAlternatives:
+def build_message(log: ReminderLog, mailer=None) -> EmailMultiAlternatives:
     subject, text, html = render_reminder(log)
     message = EmailMultiAlternatives(
-        subject, text, to=[log.email], connection=connection,
+        subject, text, to=[log.email], connection=mailer,
         headers={"Message-ID": log.message_id, "X-ISO-Reminder": log.identity},
     )
     message.attach_alternative(html, "text/html")
