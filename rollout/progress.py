@@ -31,12 +31,13 @@ An agency's status on D is decided in this order:
 
 A milestone is *overdue* on D when its due date is before D and it is not done on D (``overdue`` counts them).
 
-Aggregation happens in the database. Whatever the number of agencies, ``programme_progress`` runs three
-queries: the agencies with their plans (a filtered LEFT JOIN; correlated subqueries give the plan's creation,
-status on D and completion day); one aggregate over the milestones grouped by plan and status on D (the
-status on D is a correlated subquery on the latest-change index), so at most four rows per plan; the stage
-names. The per-agency status rule above is applied in Python to those per-agency figures,
-and the group totals are counted from them.
+Aggregation happens in the database. Whatever the number of agencies, ``programme_progress`` runs three or
+four queries: the agencies with their plans (a filtered LEFT JOIN; correlated subqueries give the plan's
+creation, status on D and completion day); one aggregate over the milestones grouped by plan and status on D
+(the status on D is a correlated subquery on the latest-change index), so at most four rows per plan, which
+for up to 1,000 plans also reads the latest status change recorded by the end of D (``last_update``) — for
+more, a separate join aggregate does; the stage names. The per-agency status rule above is applied in Python
+to those per-agency figures, and the group totals are counted from them.
 
 ``to_completion`` (the milestones the forecast still waits for) is the completion milestone's number, as
 milestones are numbered 1…n in order: maintenance milestones after it do not delay completion.
@@ -56,6 +57,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    DateTimeField,
     ExpressionWrapper,
     F,
     FilteredRelation,
@@ -64,6 +66,7 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Value,
     When,
 )
 from django.db.models.functions import Coalesce
@@ -123,7 +126,7 @@ class AgencyProgress:
     forecast_on: dt.date | None  # projected completion from the agency's own pace
     plan_id: int | None
     plan_status: str | None
-    last_update: dt.datetime | None
+    last_update: dt.datetime | None  # the latest milestone status change recorded by the end of the date
     seriously_overdue: int = 0  # overdue by more than SERIOUSLY_OVERDUE_DAYS days
     in_progress: int = 0  # milestones in progress or blocked on the date
 
@@ -337,17 +340,27 @@ class _MilestoneFigures:
 _NO_MILESTONES = _MilestoneFigures()
 
 
-def _milestone_figures(as_of: dt.date, plans: Q) -> dict[int, _MilestoneFigures]:
+def _milestone_figures(as_of: dt.date, plans: dict, *, few: bool) -> dict[int, _MilestoneFigures]:
     """Per plan: its milestones counted by their status on the date (the latest change with ``effective_on``
-    on or before it) and by how long before the date they were due. One grouped query: each milestone's
-    status on the date is a correlated subquery on the latest-change index; the groups are (plan, status),
-    at most four per plan, and the due-date counts are conditional aggregates within them."""
+    on or before it) and by how long before the date they were due, and its latest status change recorded by
+    the end of the date. A grouped query where each milestone's status on the date is a correlated subquery
+    on the latest-change index, the groups being (plan, status), at most four per plan, with the due-date
+    counts as conditional aggregates. The latest recording time is read per milestone in the same query for
+    ``few`` plans; for many, one join aggregate over the changes costs less than a probe per milestone."""
     latest = MilestoneStatusChange.objects.filter(milestone=OuterRef("pk"), effective_on__lte=as_of).order_by(
         "-effective_on", "-at", "-pk"
     )
     long_ago = as_of - dt.timedelta(days=SERIOUSLY_OVERDUE_DAYS)
+    end = _end_of_day(as_of)
+    recorded_by_milestone = (
+        MilestoneStatusChange.objects.filter(milestone=OuterRef("pk"), at__lt=end)
+        .order_by()
+        .values("milestone")
+        .annotate(last=Max("at"))
+        .values("last")
+    )
     rows = (
-        Milestone.objects.filter(plans)
+        Milestone.objects.filter(**plans)
         .order_by()
         .annotate(status_then=Subquery(latest.values("to_status")[:1]))
         .values_list("plan_id", "status_then")
@@ -357,7 +370,7 @@ def _milestone_figures(as_of: dt.date, plans: Q) -> dict[int, _MilestoneFigures]
             due_long_before=Count("pk", filter=Q(due_date__lt=long_ago)),
             top=Max("number"),
             completion_number=Min("number", filter=Q(is_completion=True)),
-            last_update=Max(Subquery(latest.values("at")[:1])),
+            last_update=Max(Subquery(recorded_by_milestone)) if few else Value(None, DateTimeField()),
         )
     )
     figures: dict[int, _MilestoneFigures] = defaultdict(_MilestoneFigures)
@@ -377,6 +390,15 @@ def _milestone_figures(as_of: dt.date, plans: Q) -> dict[int, _MilestoneFigures]
             plan.completion_number = min(plan.completion_number or completion_number, completion_number)
         if last_update and (plan.last_update is None or last_update > plan.last_update):
             plan.last_update = last_update
+    if not few:
+        recorded = (
+            MilestoneStatusChange.objects.filter(at__lt=end, **{f"milestone__{k}": v for k, v in plans.items()})
+            .order_by()
+            .values_list("milestone__plan_id")
+            .annotate(last=Max("at"))
+        )
+        for plan_id, last_update in recorded:
+            figures[plan_id].last_update = last_update
     return figures
 
 
@@ -384,10 +406,10 @@ def _agency_rows(programme: Programme, as_of: dt.date, base) -> list[AgencyProgr
     agencies = _agencies_with_plans(programme, as_of, base)
     plan_ids = [agency["plan_id"] for agency in agencies if agency["plan_id"]]
     if len(plan_ids) <= PLAN_ID_LIST_LIMIT:
-        plans = Q(plan_id__in=plan_ids)
+        plans = {"plan_id__in": plan_ids}
     else:  # a large province or the nation: let the database join rather than pass thousands of ids
-        plans = Q(plan__programme=programme, plan__agency__in=base)
-    milestones = _milestone_figures(as_of, plans) if plan_ids else {}
+        plans = {"plan__programme": programme, "plan__agency__in": base}
+    milestones = _milestone_figures(as_of, plans, few=len(plan_ids) <= PLAN_ID_LIST_LIMIT) if plan_ids else {}
     stage_names = dict(StageTemplate.objects.filter(programme=programme).values_list("number", "name"))
     tiers = {
         group: str(Tier.MANDATORY if programme.is_mandatory_for(group) else Tier.ENCOURAGED) for group in AgencyGroup

@@ -328,3 +328,14 @@ def test_a_transition_recorded_late_in_the_evening_counts_for_that_day(programme
     PlanTransition.objects.create(plan=plan, from_status="draft", to_status="submitted", at=evening)
     assert agency_progress(programme, agency, D(2007, 7, 10)).plan_status == "submitted"
     assert agency_progress(programme, agency, D(2007, 7, 9)).plan_status == "draft"
+
+
+def test_last_update_is_the_latest_change_recorded_by_the_end_of_the_date(programme):
+    agency = make_agency("SA")
+    plan = make_plan(agency, programme)
+    set_status(plan, 1, MilestoneStatus.DONE, D(2007, 8, 1))
+    set_status(plan, 2, MilestoneStatus.IN_PROGRESS, D(2007, 9, 3))
+    set_status(plan, 2, MilestoneStatus.DONE, D(2007, 10, 5))
+    assert agency_progress(programme, agency, D(2007, 7, 31)).last_update is None
+    assert agency_progress(programme, agency, D(2007, 9, 30)).last_update == at(D(2007, 9, 3))
+    assert agency_progress(programme, agency, D(2008, 1, 1)).last_update == at(D(2007, 10, 5))
