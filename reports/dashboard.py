@@ -10,6 +10,7 @@ the declarations.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 import time
 import unicodedata
@@ -21,6 +22,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import format_html_join
@@ -49,6 +51,7 @@ from rollout.progress import (
 )
 
 PAGE_SIZE = 50
+URL_PLACEHOLDER = "agency-code"
 DISTRICT_KINDS = (AgencyKind.DISTRICT, AgencyKind.TOWN, AgencyKind.CITY)
 EARLIEST_AS_OF = dt.date(1990, 1, 1)
 LATEST_AS_OF = dt.date(2100, 12, 31)
@@ -224,6 +227,7 @@ class AgencyRow:
     stage_text: str
     stage_label: str
     is_district: bool
+    url: str
 
 
 def _page_of(rows: list[AgencyProgress], choices: DashboardChoices):
@@ -296,6 +300,7 @@ class EngineFigures:
     by_name: list[AgencyProgress]  # the engine's rows in name order, the table's default
 
 
+@functools.cache
 def _fingerprint_sql() -> str:
     parts = [f"(SELECT MAX(history_id) FROM {m.history.model._meta.db_table})" for m in _HISTORY_MODELS]
     parts += [f"(SELECT MAX(id) FROM {m._meta.db_table})" for m in _LOG_MODELS]
@@ -393,6 +398,7 @@ def build_dashboard(params) -> dict:
     # Translated once for the page rather than once per row in the template.
     stage_text = _("Stage %(stage)s · %(done)s/%(total)s (%(percent)s%%)")
     stage_label = _("Stage reached by %(agency)s")
+    agency_url = reverse("agencies:detail", kwargs={"code": URL_PLACEHOLDER})
     status_labels = dict(ProgressStatus.choices)
     page.object_list = [
         AgencyRow(
@@ -410,6 +416,7 @@ def build_dashboard(params) -> dict:
             },
             stage_label=stage_label % {"agency": row.name},
             is_district=row.kind in DISTRICT_KINDS,
+            url=agency_url.replace(URL_PLACEHOLDER, row.code),
         )
         for row in page.object_list
     ]
