@@ -51,8 +51,9 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import (
     BooleanField,
     Case,
@@ -281,9 +282,10 @@ _AGENCY_COLUMNS = (
 )
 
 
-def _agencies_with_plans(programme: Programme, as_of: dt.date, base) -> list[dict]:
-    """The agencies of ``base`` by code, each with its plan of the programme if the plan exists on the date
-    (else ``plan_id`` is None), the plan's status on the date and its completion day if on or before the date.
+def _agencies_with_plans(programme: Programme, as_of: dt.date, base):
+    """The agencies of ``base`` by code as tuples of ``_AGENCY_COLUMNS``, each with its plan of the programme
+    if the plan exists on the date (else ``plan_id`` is None; ``completed_on`` and ``status_then`` are then
+    to be ignored), the plan's status on the date and its completion day if on or before the date.
     One query: the plan is a filtered LEFT JOIN, the rest correlated subqueries."""
     end = _end_of_day(as_of)
     transitions = PlanTransition.objects.filter(plan=OuterRef("programme_plan__pk"))
@@ -296,7 +298,7 @@ def _agencies_with_plans(programme: Programme, as_of: dt.date, base) -> list[dic
         Subquery(first_before_end.values("before")[:1]),
         ExpressionWrapper(Q(programme_plan__start_date__lte=as_of), output_field=BooleanField()),
     )
-    rows = (
+    return (
         base.order_by("code")
         .annotate(programme_plan=FilteredRelation("plans", condition=Q(plans__programme=programme)))
         .annotate(existed=existed)
@@ -311,39 +313,44 @@ def _agencies_with_plans(programme: Programme, as_of: dt.date, base) -> list[dic
         )
         .values_list(*_AGENCY_COLUMNS)
     )
-    agencies = [dict(zip(_AGENCY_COLUMNS, row, strict=True)) for row in rows]
-    for agency in agencies:
-        if agency["plan_id"] is None:  # no plan, or not yet on the date
-            agency["completed_on"] = agency["status_then"] = None
-    return agencies
 
 
-@dataclass
-class _MilestoneFigures:
+class _PlanFigures(NamedTuple):
+    """A plan's milestones counted by their status on the date."""
+
     total: int = 0
     done: int = 0
     active: int = 0  # in progress or blocked
-    due_before: int = 0
-    done_due_before: int = 0
-    due_long_before: int = 0
-    done_due_long_before: int = 0
-    stage: int = 0
-    completion_number: int | None = None
-    last_update: dt.datetime | None = None
-
-    @property
-    def to_completion(self) -> int:
-        """Milestones up to and including the completion milestone (they are numbered 1…n in order)."""
-        return min(self.completion_number, self.total) if self.completion_number else self.total
+    overdue: int = 0  # due before the date and not done on it
+    seriously_overdue: int = 0  # due more than SERIOUSLY_OVERDUE_DAYS before the date and not done on it
+    stage: int = 0  # highest number of a done milestone
+    to_completion: int = 0  # milestones up to and including the completion milestone
+    last_update: dt.datetime | None = None  # the latest status change recorded by the end of the date
 
 
-_NO_MILESTONES = _MilestoneFigures()
+_NO_MILESTONES = _PlanFigures()
+
+# Vendors whose many-plan milestone figures are read with DISTINCT ON (see _milestone_figures_distinct_on);
+# the others group (plan, status on the date) with a correlated subquery per milestone.
+DISTINCT_ON_VENDORS = {"postgresql"}
 
 
-def _milestone_figures(as_of: dt.date, plans: dict, *, few: bool) -> dict[int, _MilestoneFigures]:
+def _to_completion(total: int, completion_number: int | None) -> int:
+    """Milestones up to and including the completion milestone (they are numbered 1…n in order)."""
+    return min(completion_number, total) if completion_number else total
+
+
+def _milestone_figures(as_of: dt.date, plans: dict, *, few: bool) -> dict[int, _PlanFigures]:
     """Per plan: its milestones counted by their status on the date (the latest change with ``effective_on``
     on or before it) and by how long before the date they were due, and its latest status change recorded by
-    the end of the date. A grouped query where each milestone's status on the date is a correlated subquery
+    the end of the date."""
+    if not few and connection.vendor in DISTINCT_ON_VENDORS:
+        return _milestone_figures_distinct_on(as_of, plans)
+    return _milestone_figures_grouped(as_of, plans, few=few)
+
+
+def _milestone_figures_grouped(as_of: dt.date, plans: dict, *, few: bool) -> dict[int, _PlanFigures]:
+    """Any database. A grouped query where each milestone's status on the date is a correlated subquery
     on the latest-change index, the groups being (plan, status), at most four per plan, with the due-date
     counts as conditional aggregates. The latest recording time is read per milestone in the same query for
     ``few`` plans; for many, one join aggregate over the changes costs less than a probe per milestone."""
@@ -373,23 +380,23 @@ def _milestone_figures(as_of: dt.date, plans: dict, *, few: bool) -> dict[int, _
             last_update=Max(Subquery(recorded_by_milestone)) if few else Value(None, DateTimeField()),
         )
     )
-    figures: dict[int, _MilestoneFigures] = defaultdict(_MilestoneFigures)
+    # Per plan: [total, done, active, overdue, seriously overdue, stage, completion number, last update]
+    sums: dict[int, list] = defaultdict(lambda: [0, 0, 0, 0, 0, 0, None, None])
     for plan_id, status, n, due_before, due_long_before, top, completion_number, last_update in rows:
-        plan = figures[plan_id]
-        plan.total += n
-        plan.due_before += due_before
-        plan.due_long_before += due_long_before
+        plan = sums[plan_id]
+        plan[0] += n
         if status == MilestoneStatus.DONE:
-            plan.done += n
-            plan.done_due_before += due_before
-            plan.done_due_long_before += due_long_before
-            plan.stage = max(plan.stage, top)
-        elif status in (MilestoneStatus.IN_PROGRESS, MilestoneStatus.BLOCKED):
-            plan.active += n
+            plan[1] += n
+            plan[5] = max(plan[5], top)
+        else:
+            plan[3] += due_before
+            plan[4] += due_long_before
+            if status in (MilestoneStatus.IN_PROGRESS, MilestoneStatus.BLOCKED):
+                plan[2] += n
         if completion_number is not None:
-            plan.completion_number = min(plan.completion_number or completion_number, completion_number)
-        if last_update and (plan.last_update is None or last_update > plan.last_update):
-            plan.last_update = last_update
+            plan[6] = min(plan[6] or completion_number, completion_number)
+        if last_update and (plan[7] is None or last_update > plan[7]):
+            plan[7] = last_update
     if not few:
         recorded = (
             MilestoneStatusChange.objects.filter(at__lt=end, **{f"milestone__{k}": v for k, v in plans.items()})
@@ -398,66 +405,145 @@ def _milestone_figures(as_of: dt.date, plans: dict, *, few: bool) -> dict[int, _
             .annotate(last=Max("at"))
         )
         for plan_id, last_update in recorded:
-            figures[plan_id].last_update = last_update
-    return figures
+            sums[plan_id][7] = last_update
+    return {
+        plan_id: _PlanFigures(total, done, active, overdue, seriously, stage, _to_completion(total, number), last)
+        for plan_id, (total, done, active, overdue, seriously, stage, number, last) in sums.items()
+    }
+
+
+_DISTINCT_ON_FIGURES = """
+WITH milestone (id, plan_id, number, due_date, is_completion) AS ({milestones}),
+latest (milestone_id, to_status) AS ({latest}),
+recorded (milestone_id, at) AS ({recorded})
+SELECT milestone.plan_id,
+       count(*),
+       count(*) FILTER (WHERE latest.to_status = %s),
+       count(*) FILTER (WHERE latest.to_status IN (%s, %s)),
+       count(*) FILTER (WHERE milestone.due_date < %s AND latest.to_status IS DISTINCT FROM %s),
+       count(*) FILTER (WHERE milestone.due_date < %s AND latest.to_status IS DISTINCT FROM %s),
+       coalesce(max(milestone.number) FILTER (WHERE latest.to_status = %s), 0),
+       min(milestone.number) FILTER (WHERE milestone.is_completion),
+       max(recorded.at)
+FROM milestone
+LEFT JOIN latest ON latest.milestone_id = milestone.id
+LEFT JOIN recorded ON recorded.milestone_id = milestone.id
+GROUP BY milestone.plan_id
+"""
+
+
+def _milestone_figures_distinct_on(as_of: dt.date, plans: dict) -> dict[int, _PlanFigures]:
+    """PostgreSQL, many plans: one row per plan. Each milestone's latest change on the date and its latest
+    recording by the end of the date are two DISTINCT ON scans of the changes in milestone order, read from
+    their indexes alone (status_change_latest_idx, status_change_recorded_idx) and merged with the milestones
+    in id order — instead of a probe per milestone and a join aggregate over the changes."""
+    done, in_progress, blocked = (
+        MilestoneStatus.DONE.value,
+        MilestoneStatus.IN_PROGRESS.value,
+        MilestoneStatus.BLOCKED.value,
+    )
+    milestones = (
+        Milestone.objects.filter(**plans).order_by().values_list("pk", "plan_id", "number", "due_date", "is_completion")
+    )
+    latest = (
+        MilestoneStatusChange.objects.filter(effective_on__lte=as_of)
+        .order_by("milestone_id", "-effective_on", "-at", "-pk")
+        .distinct("milestone_id")
+        .values_list("milestone_id", "to_status")
+    )
+    recorded = (
+        MilestoneStatusChange.objects.filter(at__lt=_end_of_day(as_of))
+        .order_by("milestone_id", "-at")
+        .distinct("milestone_id")
+        .values_list("milestone_id", "at")
+    )
+    parts = {
+        name: query.query.sql_with_params()
+        for name, query in (("milestones", milestones), ("latest", latest), ("recorded", recorded))
+    }
+    sql = _DISTINCT_ON_FIGURES.format(**{name: part[0] for name, part in parts.items()})
+    long_ago = as_of - dt.timedelta(days=SERIOUSLY_OVERDUE_DAYS)
+    params = (
+        *parts["milestones"][1],
+        *parts["latest"][1],
+        *parts["recorded"][1],
+        *(done, in_progress, blocked, as_of, done, long_ago, done, done),
+    )
+    with connection.cursor() as cursor:
+        # Parallel workers would each repeat both DISTINCT ON scans (the inner side of a parallel merge join is
+        # not shared), which on a few cores costs more wall time than it saves: off for this query only.
+        cursor.execute("SET max_parallel_workers_per_gather = 0")
+        try:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        except Exception:
+            if not connection.in_atomic_block:  # in a transaction, the rollback undoes the SET
+                cursor.execute("RESET max_parallel_workers_per_gather")
+            raise
+        cursor.execute("RESET max_parallel_workers_per_gather")
+    return {
+        plan_id: _PlanFigures(total, done_n, active, overdue, seriously, stage, _to_completion(total, number), last)
+        for plan_id, total, done_n, active, overdue, seriously, stage, number, last in rows
+    }
 
 
 def _agency_rows(programme: Programme, as_of: dt.date, base) -> list[AgencyProgress]:
-    agencies = _agencies_with_plans(programme, as_of, base)
-    plan_ids = [agency["plan_id"] for agency in agencies if agency["plan_id"]]
-    if len(plan_ids) <= PLAN_ID_LIST_LIMIT:
-        plans = {"plan_id__in": plan_ids}
-    else:  # a large province or the nation: let the database join rather than pass thousands of ids
-        plans = {"plan__programme": programme, "plan__agency__in": base}
-    milestones = _milestone_figures(as_of, plans, few=len(plan_ids) <= PLAN_ID_LIST_LIMIT) if plan_ids else {}
+    """The rule of the module docstring applied to each agency of ``base``, from its plan's figures."""
+    agencies = list(_agencies_with_plans(programme, as_of, base))
+    plan_ids = [agency[6] for agency in agencies if agency[6]]
+    few = len(plan_ids) <= PLAN_ID_LIST_LIMIT
+    # A large province or the nation: let the database join rather than pass thousands of ids.
+    plans = {"plan_id__in": plan_ids} if few else {"plan__programme": programme, "plan__agency__in": base}
+    milestones = _milestone_figures(as_of, plans, few=few) if plan_ids else {}
     stage_names = dict(StageTemplate.objects.filter(programme=programme).values_list("number", "name"))
     tiers = {
         group: str(Tier.MANDATORY if programme.is_mandatory_for(group) else Tier.ENCOURAGED) for group in AgencyGroup
     }
-    return [_agency_progress(programme, as_of, agency, milestones, stage_names, tiers) for agency in agencies]
+    target = programme.target_date
+    rows = []
+    for pk, code, name, kind, group, parent_id, plan_id, plan_start, completed_on, status_then in agencies:
+        if plan_id:
+            figures = milestones.get(plan_id, _NO_MILESTONES)
+        else:  # no plan, or not yet on the date
+            figures, completed_on, status_then = _NO_MILESTONES, None, None
+        total, done, active, overdue, seriously_overdue, stage, to_completion, last_update = figures
+        forecast = None
+        if completed_on:
+            status, forecast = _COMPLETED, completed_on
+        elif not plan_id or done + active == 0:
+            status = _NOT_STARTED
+        else:
+            forecast = forecast_completion(plan_start, as_of, done, to_completion)
+            status = classify(as_of, target, forecast, seriously_overdue).value
+        rows.append(
+            AgencyProgress(
+                agency_id=pk,
+                code=code,
+                name=name,
+                kind=kind,
+                group=group,
+                tier=tiers[group],
+                parent_id=parent_id,
+                status=status,
+                stage=stage,
+                stage_name=stage_names.get(stage, ""),
+                milestones_total=total,
+                milestones_done=done,
+                percent_done=_percent(done, total),
+                overdue=overdue,
+                completed_on=completed_on,
+                forecast_on=forecast,
+                plan_id=plan_id,
+                plan_status=status_then,
+                last_update=last_update,
+                seriously_overdue=seriously_overdue,
+                in_progress=active,
+            )
+        )
+    return rows
 
 
 # --- the rule ----------------------------------------------------------------------------------------------
-
-
-def _agency_progress(programme, as_of, agency, milestones, stage_names, tiers) -> AgencyProgress:
-    plan_id = agency["plan_id"]
-    figures = milestones.get(plan_id) or _NO_MILESTONES if plan_id else _NO_MILESTONES
-    total, done, active, stage = figures.total, figures.done, figures.active, figures.stage
-    overdue = figures.due_before - figures.done_due_before
-    seriously_overdue = figures.due_long_before - figures.done_due_long_before
-    completed_on = agency["completed_on"]
-    forecast = None
-    if completed_on:
-        status, forecast = _COMPLETED, completed_on
-    elif not plan_id or done + active == 0:
-        status = _NOT_STARTED
-    else:
-        forecast = forecast_completion(agency["plan_start"], as_of, done, figures.to_completion)
-        status = classify(as_of, programme.target_date, forecast, seriously_overdue).value
-    return AgencyProgress(
-        agency_id=agency["pk"],
-        code=agency["code"],
-        name=agency["name"],
-        kind=agency["kind"],
-        group=agency["group"],
-        tier=tiers[agency["group"]],
-        parent_id=agency["parent_id"],
-        status=status,
-        stage=stage,
-        stage_name=stage_names.get(stage, ""),
-        milestones_total=total,
-        milestones_done=done,
-        percent_done=_percent(done, total),
-        overdue=overdue,
-        completed_on=completed_on,
-        forecast_on=forecast,
-        plan_id=plan_id,
-        plan_status=agency["status_then"],
-        last_update=figures.last_update,
-        seriously_overdue=seriously_overdue,
-        in_progress=active,
-    )
 
 
 def forecast_completion(start: dt.date, as_of: dt.date, done: int, to_completion: int) -> dt.date | None:

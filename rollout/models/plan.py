@@ -232,6 +232,8 @@ class MilestoneStatusChange(models.Model):
             models.Index(
                 fields=["milestone", "-effective_on", "-at", "-id", "to_status"], name="status_change_latest_idx"
             ),
+            # Its latest change recorded by a moment (``last_update``), read in milestone order from the index alone.
+            models.Index(fields=["milestone", "-at"], name="status_change_recorded_idx"),
         ]
 
     def __str__(self) -> str:
