@@ -9,6 +9,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from agencies.models import UserRole
 from rollout import services
@@ -23,6 +24,13 @@ from rollout.models import (
 from rollout.services import ConcurrentEditError
 from tests import fixtures_rollout_ui as fx
 from tests.conftest import make_user
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """These tests read the services' messages in English, whatever the portal's default language."""
+    with translation.override("en"):
+        yield
 
 programme, plan_a, certification_body = fx.programme, fx.plan_a, fx.certification_body
 

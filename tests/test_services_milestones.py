@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from rollout import services
 from rollout.models import (
@@ -23,6 +24,13 @@ from rollout.models import (
 from rollout.services import TransitionError
 from tests import fixtures_rollout_ui as fx
 from tests.fixtures_rollout_ui import make_plan, make_programme
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """These tests read the services' messages in English, whatever the portal's default language."""
+    with translation.override("en"):
+        yield
 
 programme, plan_a, plan_b, certification_body = fx.programme, fx.plan_a, fx.plan_b, fx.certification_body
 TODAY = dt.date(2009, 3, 10)

@@ -7,12 +7,20 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from rollout import services
 from rollout.models import ImplementationPlan, Milestone, PlanStatus, PlanTransition
 from rollout.services import TransitionError
 from tests import fixtures_rollout_ui as fx
 from tests.fixtures_rollout_ui import make_programme
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """These tests read the services' messages in English, whatever the portal's default language."""
+    with translation.override("en"):
+        yield
 
 programme, plan_a, plan_b = fx.programme, fx.plan_a, fx.plan_b
 
