@@ -31,13 +31,21 @@ An agency's status on D is decided in this order:
 
 A milestone is *overdue* on D when its due date is before D and it is not done on D (``overdue`` counts them).
 
-Aggregation happens in the database. Whatever the number of agencies, ``programme_progress`` runs three or
-four queries: the agencies with their plans (a filtered LEFT JOIN; correlated subqueries give the plan's
-creation, status on D and completion day); one aggregate over the milestones grouped by plan and status on D
-(the status on D is a correlated subquery on the latest-change index), so at most four rows per plan, which
-for up to 1,000 plans also reads the latest status change recorded by the end of D (``last_update``) — for
-more, a separate join aggregate does; the stage names. The per-agency status rule above is applied in Python
-to those per-agency figures, and the group totals are counted from them.
+Aggregation happens in the database. Whatever the number of agencies, ``programme_progress`` runs three to
+five queries: the agencies with their plans (a filtered LEFT JOIN; correlated subqueries give the plan's
+creation, status on D and completion day); the milestone figures; the stage names. For up to 1,000 plans (a
+district, a province) the milestone figures are one aggregate grouped by plan and status on D (the status on D
+is a correlated subquery on the latest-change index), at most four rows per plan, which also reads the latest
+status change recorded by the end of D (``last_update``). For more (the nation), on PostgreSQL, one row per plan:
+each milestone's latest change on D and its latest recording are two ``DISTINCT ON`` scans of the changes in
+milestone order, read from their indexes alone and merged with the milestones (with parallel workers off for
+that query: each worker would repeat both scans); on other databases the grouped aggregate plus one join
+aggregate for ``last_update``. Both give the same figures (tests/test_progress_paths.py). The per-agency
+status rule above is applied in Python to those per-agency figures, and the group totals are counted from them.
+
+Why not read today's ``Milestone.status`` for today's figures: a change recorded later may carry an earlier
+``effective_on`` (a milestone marked done with a completion date before its last in-progress change), so the
+current row and the latest change by ``effective_on`` can differ, and proving they don't costs the same scan.
 
 ``to_completion`` (the milestones the forecast still waits for) is the completion milestone's number, as
 milestones are numbered 1…n in order: maintenance milestones after it do not delay completion.
@@ -340,7 +348,7 @@ def _to_completion(total: int, completion_number: int | None) -> int:
     return min(completion_number, total) if completion_number else total
 
 
-def _milestone_figures(as_of: dt.date, plans: dict, *, few: bool) -> dict[int, _PlanFigures]:
+def _milestone_figures(as_of: dt.date, plans: dict, *, few: bool) -> dict[int, tuple]:
     """Per plan: its milestones counted by their status on the date (the latest change with ``effective_on``
     on or before it) and by how long before the date they were due, and its latest status change recorded by
     the end of the date."""
@@ -423,7 +431,7 @@ SELECT milestone.plan_id,
        count(*) FILTER (WHERE milestone.due_date < %s AND latest.to_status IS DISTINCT FROM %s),
        count(*) FILTER (WHERE milestone.due_date < %s AND latest.to_status IS DISTINCT FROM %s),
        coalesce(max(milestone.number) FILTER (WHERE latest.to_status = %s), 0),
-       min(milestone.number) FILTER (WHERE milestone.is_completion),
+       least(min(milestone.number) FILTER (WHERE milestone.is_completion), count(*)),
        max(recorded.at)
 FROM milestone
 LEFT JOIN latest ON latest.milestone_id = milestone.id
@@ -432,7 +440,7 @@ GROUP BY milestone.plan_id
 """
 
 
-def _milestone_figures_distinct_on(as_of: dt.date, plans: dict) -> dict[int, _PlanFigures]:
+def _milestone_figures_distinct_on(as_of: dt.date, plans: dict) -> dict[int, tuple]:
     """PostgreSQL, many plans: one row per plan. Each milestone's latest change on the date and its latest
     recording by the end of the date are two DISTINCT ON scans of the changes in milestone order, read from
     their indexes alone (status_change_latest_idx, status_change_recorded_idx) and merged with the milestones
@@ -481,10 +489,9 @@ def _milestone_figures_distinct_on(as_of: dt.date, plans: dict) -> dict[int, _Pl
                 cursor.execute("RESET max_parallel_workers_per_gather")
             raise
         cursor.execute("RESET max_parallel_workers_per_gather")
-    return {
-        plan_id: _PlanFigures(total, done_n, active, overdue, seriously, stage, _to_completion(total, number), last)
-        for plan_id, total, done_n, active, overdue, seriously, stage, number, last in rows
-    }
+    # The columns after the plan's id are the fields of _PlanFigures, in order (to_completion as in
+    # _to_completion: LEAST ignores a missing completion milestone).
+    return {row[0]: row[1:] for row in rows}
 
 
 def _agency_rows(programme: Programme, as_of: dt.date, base) -> list[AgencyProgress]:
