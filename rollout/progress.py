@@ -191,7 +191,7 @@ def programme_progress(programme: Programme, as_of: dt.date | None = None, *, ag
     base = base.filter(
         Q(active_from__lte=as_of), Q(active_to__isnull=True) | Q(active_to__gte=as_of), group__in=TRACKED_GROUPS
     )
-    rows = _agency_rows(programme, as_of, base)
+    rows = _agency_rows(programme, as_of, base, restricted=agencies is not None)
     return _summarise(programme, as_of, rows)
 
 
@@ -494,13 +494,20 @@ def _milestone_figures_distinct_on(as_of: dt.date, plans: dict) -> dict[int, tup
     return {row[0]: row[1:] for row in rows}
 
 
-def _agency_rows(programme: Programme, as_of: dt.date, base) -> list[AgencyProgress]:
-    """The rule of the module docstring applied to each agency of ``base``, from its plan's figures."""
+def _agency_rows(programme: Programme, as_of: dt.date, base, *, restricted: bool = True) -> list[AgencyProgress]:
+    """The rule of the module docstring applied to each agency of ``base``, from its plan's figures.
+    ``restricted``: ``base`` is a caller's choice of agencies, not every agency."""
     agencies = list(_agencies_with_plans(programme, as_of, base))
     plan_ids = [agency[6] for agency in agencies if agency[6]]
     few = len(plan_ids) <= PLAN_ID_LIST_LIMIT
-    # A large province or the nation: let the database join rather than pass thousands of ids.
-    plans = {"plan_id__in": plan_ids} if few else {"plan__programme": programme, "plan__agency__in": base}
+    # A large province or the nation: let the database join rather than pass thousands of ids. For the nation
+    # the few plans of agencies not tracked on the date cost less than joining the agencies to leave them out.
+    if few:
+        plans = {"plan_id__in": plan_ids}
+    elif restricted:
+        plans = {"plan__programme": programme, "plan__agency__in": base}
+    else:
+        plans = {"plan__programme": programme}
     milestones = _milestone_figures(as_of, plans, few=few) if plan_ids else {}
     stage_names = dict(StageTemplate.objects.filter(programme=programme).values_list("number", "name"))
     tiers = {

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from agencies.models import Agency
 from rollout.models import Milestone, MilestoneStatus, MilestoneStatusChange
 from rollout.progress import agency_progress, programme_progress
 from tests.test_progress import D, make_agency, make_plan, programme  # noqa: F401 (fixture)
@@ -85,6 +86,15 @@ def test_the_latest_change_by_effective_date_decides_on_every_path(
     later = {row.code: row for row in programme_progress(programme, D(2007, 12, 1)).agencies}["SA"]
     assert (later.milestones_done, later.in_progress, later.stage) == (1, 2, 4)
     assert agency_progress(programme, subtle_history, D(2007, 12, 1)) == later
+
+
+def test_a_choice_of_agencies_gets_the_same_figures_on_every_path(programme, subtle_history, monkeypatch):  # noqa: F811
+    chosen = Agency.objects.filter(code__in=["SA", "SC"])
+    listed = programme_progress(programme, D(2007, 9, 15), agencies=chosen)
+    monkeypatch.setattr("rollout.progress.PLAN_ID_LIST_LIMIT", 0)
+    joined = programme_progress(programme, D(2007, 9, 15), agencies=chosen)
+    assert joined == listed
+    assert [row.code for row in joined.agencies] == ["SA", "SC"]
 
 
 def test_the_parallel_query_setting_is_restored_after_the_nations_figures(programme, subtle_history, monkeypatch):  # noqa: F811
