@@ -5,9 +5,6 @@ All pages are checked by one Java run, which is the slow part."""
 from __future__ import annotations
 
 import datetime as dt
-import json
-import subprocess
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -15,9 +12,9 @@ from django.urls import reverse
 
 from rollout.models import Milestone
 from tests.fixtures_dashboard import AS_OF, build_province
+from tests.html_checker import html_errors
 
 pytestmark = pytest.mark.django_db
-VNU = Path(__file__).resolve().parents[1] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
 def render_pages(client, province) -> dict[str, str]:
@@ -44,19 +41,5 @@ def render_pages(client, province) -> dict[str, str]:
 def test_the_main_pages_are_valid_html(client, tmp_path):
     with time_machine.travel(dt.datetime.combine(AS_OF, dt.time(5, 0), tzinfo=dt.UTC), tick=False):
         pages = render_pages(client, build_province())
-    files = []
-    for name, html in pages.items():
-        path = tmp_path / f"{name}.html"
-        path.write_text(html, encoding="utf-8")
-        files.append(str(path))
-    assert VNU.exists(), "run `npm ci` (scripts/setup.sh dev does) to install vnu-jar"
-    result = subprocess.run(
-        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
-        capture_output=True, text=True, timeout=300, check=False,
-    )
-    messages = json.loads(result.stderr or result.stdout)["messages"]
-    errors = [
-        f"{Path(m.get('url', '')).name}:{m.get('lastLine', '?')}: {m['message']} — {m.get('extract', '')!r}"
-        for m in messages if m.get("type") in ("error", "non-document-error")
-    ]
+    errors = html_errors(pages, tmp_path)
     assert errors == [], "\n".join(errors)

@@ -4,9 +4,6 @@ included) and have no serious accessibility violation (axe-core in Chromium)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
-import subprocess
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -18,9 +15,9 @@ from rollout.models import ImplementationPlan, MilestoneStatus, PlanStatus
 from tests import fixtures_rollout_ui as fx
 from tests.browser.support import browsing_fixture, chromium_fixture, describe  # noqa: F401  (fixtures)
 from tests.conftest import PASSWORD, make_user
+from tests.html_checker import html_errors
 
 programme, plan_a, certification_body = fx.programme, fx.plan_a, fx.certification_body
-VNU = Path(__file__).resolve().parents[1] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
 def completed_plan(plan, officer, body):
@@ -66,21 +63,7 @@ def render_pages(plan, officer, dost, body) -> dict[str, str]:
 
 def test_the_rollout_pages_are_valid_html(plan_a, officer_a, dost_user, certification_body, tmp_path):
     pages = render_pages(plan_a, officer_a, dost_user, certification_body)
-    files = []
-    for name, html in pages.items():
-        path = tmp_path / f"{name}.html"
-        path.write_text(html, encoding="utf-8")
-        files.append(str(path))
-    assert VNU.exists(), "run `npm ci` (scripts/setup.sh dev does) to install vnu-jar"
-    result = subprocess.run(
-        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
-        capture_output=True, text=True, timeout=300, check=False,
-    )
-    messages = json.loads(result.stderr or result.stdout)["messages"]
-    errors = [
-        f"{Path(m.get('url', '')).name}:{m.get('lastLine', '?')}: {m['message']} — {m.get('extract', '')!r}"
-        for m in messages if m.get("type") in ("error", "non-document-error")
-    ]
+    errors = html_errors(pages, tmp_path)
     assert errors == [], "\n".join(errors)
 
 
