@@ -3,6 +3,10 @@
 XLSX through openpyxl in write-only mode (rows streamed, so the national table stays small in memory):
 Vietnamese headers, dates and numbers as typed cells with number formats, the header row frozen, column
 widths set. CSV in UTF-8 with a byte-order mark so Excel shows Vietnamese; dates there are ISO (YYYY-MM-DD).
+
+Text typed by users (certificate numbers, scopes, names) never becomes a formula: a text cell that starts
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is an XLSX string cell (never a formula) shown
+with a quote prefix, and in the CSV it is prefixed with an apostrophe (OWASP's advice for CSV injection).
 """
 
 from __future__ import annotations
@@ -28,6 +32,11 @@ INTEGER_FORMAT = "0"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
 FORMATS = ("xlsx", "csv")
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def starts_like_a_formula(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
 
 
 @dataclass(frozen=True)
@@ -127,6 +136,16 @@ def certificate_register(programme: Programme, as_of: dt.date) -> list[list]:
         ]
 
 
+def _xlsx_cell(sheet, value) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    if starts_like_a_formula(value):
+        # openpyxl takes any string starting with "=" for a formula: force a plain string cell, and mark it
+        # quote-prefixed so editing it in a spreadsheet program does not turn it into one either.
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
 def to_xlsx(columns: Iterable[Column], rows: Iterable[list], *, title: str, about: list[tuple[str, object]]) -> bytes:
     columns = list(columns)
     workbook = Workbook(write_only=True)
@@ -145,7 +164,7 @@ def to_xlsx(columns: Iterable[Column], rows: Iterable[list], *, title: str, abou
     for row in rows:
         cells = []
         for column, value in zip(columns, row, strict=True):
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = _xlsx_cell(sheet, value)
             if column.number_format and value is not None and value != "":
                 cell.number_format = column.number_format
             cells.append(cell)
@@ -154,7 +173,7 @@ def to_xlsx(columns: Iterable[Column], rows: Iterable[list], *, title: str, abou
     info.column_dimensions["A"].width = 28
     info.column_dimensions["B"].width = 60
     for label, value in about:
-        cell = WriteOnlyCell(info, value=value)
+        cell = _xlsx_cell(info, value)
         if isinstance(value, dt.date):
             cell.number_format = DATE_FORMAT
         info.append([label, cell])
@@ -177,6 +196,8 @@ def _csv_value(value):
         return ""
     if isinstance(value, dt.date):
         return value.isoformat()
+    if starts_like_a_formula(value):
+        return "'" + value
     return value
 
 

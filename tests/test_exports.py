@@ -108,3 +108,63 @@ def test_an_unknown_table_or_format_is_a_form_error(login, committee_user, rollo
     client = login(committee_user)
     assert client.get(reverse("reports:export"), {"table": "secrets", "format": "csv"}).status_code == 400
     assert client.get(reverse("reports:export"), {"table": "agencies", "format": "exe"}).status_code == 400
+
+
+HOSTILE = {
+    "number": '=HYPERLINK("http://evil.example","x")',
+    "scope": "+1+1 scope",
+}
+
+
+@pytest.fixture
+def hostile_certificate(rollout):
+    from rollout.models import Certificate
+
+    Certificate.objects.filter(number="HT 1234.10").update(**HOSTILE)
+    return HOSTILE
+
+
+@pytest.mark.parametrize("table", ["agencies", "certificates"])
+def test_text_typed_like_a_formula_is_a_string_cell_in_every_xlsx_export(rollout, hostile_certificate, table):
+    workbook = openpyxl.load_workbook(io.BytesIO(export(table, rollout["programme"], AS_OF, "xlsx").content))
+    cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
+
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    written = {cell.value: cell for cell in cells if isinstance(cell.value, str)}
+    assert written[HOSTILE["number"]].data_type == "s"
+    assert written[HOSTILE["number"]].quotePrefix
+
+
+@pytest.mark.parametrize("table", ["agencies", "certificates"])
+def test_text_typed_like_a_formula_is_prefixed_with_an_apostrophe_in_every_csv_export(
+    rollout, hostile_certificate, table
+):
+    content = export(table, rollout["programme"], AS_OF, "csv").content.decode("utf-8-sig")
+    cells = [cell for row in csv.reader(io.StringIO(content)) for cell in row]
+
+    assert f"'{HOSTILE['number']}" in cells
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "@", "\t", "\r")]
+    assert not [cell for cell in cells if cell.startswith("-") and not _is_number(cell)]
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def test_every_formula_trigger_is_neutralised_and_numbers_stay_numbers():
+    from reports.exports import Column, to_csv, to_xlsx
+
+    values = ["=1+1", "+1", "-1+2", "@SUM(1+1)*cmd|' /C calc'!A0", "\tx", "\rx", -5, "plain"]
+    columns = [Column(str(index), 10) for index in range(len(values))]
+
+    written = list(csv.reader(io.StringIO(to_csv(columns, [values]).decode("utf-8-sig"))))[1]
+    assert written == ["'=1+1", "'+1", "'-1+2", "'@SUM(1+1)*cmd|' /C calc'!A0", "'\tx", "'\rx", "-5", "plain"]
+
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(columns, [values], title="t", about=[]))).worksheets[0]
+    cells = list(sheet.iter_rows(min_row=2))[0]
+    assert [cell.data_type for cell in cells] == ["s"] * 6 + ["n", "s"]
+    assert [cell.value for cell in cells][:4] == values[:4]
