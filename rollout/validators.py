@@ -1,7 +1,9 @@
 """Evidence files: which kinds are accepted and how a file's kind is checked — by its content, not its name.
 
-A renamed executable, or a ``.pdf`` that is really text, is refused: the first bytes (and, for the
-Office/OpenDocument formats, the parts inside the zip) must match the kind the file name claims.
+A renamed executable, or a ``.pdf`` that is really text, is refused: the file must start with its kind's
+signature at offset 0 (a PDF must also end with its ``%%EOF`` marker) and, for the Office/OpenDocument
+formats, be one whole, readable zip whose first entry starts the file and whose parts say what it is. So an
+HTML page that merely mentions ``%PDF-`` in a comment, or a zip glued behind other content, is refused.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ XLSX = EvidenceKind("xlsx", "application/vnd.openxmlformats-officedocument.sprea
 ODT = EvidenceKind("odt", "application/vnd.oasis.opendocument.text", "ODT")
 
 KIND_OF_EXTENSION = {"pdf": PDF, "png": PNG, "jpg": JPEG, "jpeg": JPEG, "docx": DOCX, "xlsx": XLSX, "odt": ODT}
+KIND_OF_CONTENT_TYPE = {kind.content_type: kind for kind in KIND_OF_EXTENSION.values()}
+# Served for a stored type that is not one of the verified kinds (never guessed from the file or its name).
+OPAQUE_CONTENT_TYPE = "application/octet-stream"
 ACCEPTED_EXTENSIONS = ".pdf,.docx,.xlsx,.odt,.jpg,.jpeg,.png"
 
 # The main part each OOXML kind declares in [Content_Types].xml.
@@ -40,6 +45,13 @@ OOXML_MAIN_PART = {
     XLSX: b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
 }
 _MAX_MANIFEST_BYTES = 1024 * 1024
+_PDF_TAIL_BYTES = 2048
+
+
+def served_content_type(stored: str) -> str:
+    """The content type to serve a stored evidence file with: its verified kind's, else an opaque one."""
+    kind = KIND_OF_CONTENT_TYPE.get(stored)
+    return kind.content_type if kind else OPAQUE_CONTENT_TYPE
 
 
 def _head(uploaded, size: int) -> bytes:
@@ -49,10 +61,27 @@ def _head(uploaded, size: int) -> bytes:
     return head
 
 
+def _tail(uploaded, size: int) -> bytes:
+    uploaded.seek(max(uploaded.size - size, 0))
+    tail = uploaded.read(size)
+    uploaded.seek(0)
+    return tail
+
+
+def _is_whole_zip(archive: zipfile.ZipFile) -> bool:
+    """True when the archive's first entry starts the file (nothing glued before it) and every entry reads."""
+    entries = archive.infolist()
+    if not entries or min(entry.header_offset for entry in entries) != 0:
+        return False
+    return archive.testzip() is None
+
+
 def _zip_kind(uploaded) -> EvidenceKind | None:
     uploaded.seek(0)
     try:
         with zipfile.ZipFile(uploaded) as archive:
+            if not _is_whole_zip(archive):
+                return None
             names = set(archive.namelist())
             if (
                 "mimetype" in names and archive.getinfo("mimetype").file_size < 200
@@ -65,7 +94,7 @@ def _zip_kind(uploaded) -> EvidenceKind | None:
                 for kind, main_part in OOXML_MAIN_PART.items():
                     if main_part in manifest:
                         return kind
-    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, NotImplementedError, EOFError):
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, NotImplementedError, EOFError, ValueError):
         return None
     finally:
         uploaded.seek(0)
@@ -74,9 +103,9 @@ def _zip_kind(uploaded) -> EvidenceKind | None:
 
 def sniff_kind(uploaded) -> EvidenceKind | None:
     """The kind of file the content shows, or None when it is none of the accepted kinds."""
-    head = _head(uploaded, 1024)
-    if b"%PDF-" in head:
-        return PDF
+    head = _head(uploaded, 16)
+    if head.startswith(b"%PDF-"):
+        return PDF if b"%%EOF" in _tail(uploaded, _PDF_TAIL_BYTES) else None
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return PNG
     if head.startswith(b"\xff\xd8\xff"):

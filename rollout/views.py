@@ -51,6 +51,7 @@ from rollout.models import (
     Programme,
 )
 from rollout.services import ConcurrentEditError
+from rollout.validators import served_content_type
 
 # --- helpers ------------------------------------------------------------------------------------------------
 
@@ -351,7 +352,9 @@ def evidence(request, pk: int):
         handle = item.file.open("rb")
     except FileNotFoundError:
         raise Http404("The stored file is missing") from None
-    response = FileResponse(handle, as_attachment=True, filename=item.original_name, content_type=item.content_type)
+    response = FileResponse(
+        handle, as_attachment=True, filename=item.original_name, content_type=served_content_type(item.content_type)
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -26,6 +26,10 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 40 + b"\xff\xd9"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 60 + b"This program cannot be run in DOS mode."
+POLYGLOT_HTML = (
+    b"<!DOCTYPE html><html><head><!-- %PDF-1.4 --><script>alert(document.cookie)</script></head></html>\n"
+    b"%%EOF\n"
+)
 
 
 def zipped(entries: dict[str, bytes]) -> bytes:
@@ -92,6 +96,11 @@ def test_accepted_kinds_are_recognised_by_their_content(name, content, content_t
     ("pdf-called.png", PDF, "mismatch"),
     ("word-called.xlsx", DOCX, "mismatch"),
     ("empty.pdf", b"", "empty"),
+    ("polyglot.pdf", POLYGLOT_HTML, "content"),
+    ("pdf-without-end.pdf", PDF.replace(b"%%EOF", b""), "content"),
+    ("glued-behind-html.docx", b"<html><script>alert(1)</script></html>" + DOCX, "content"),
+    ("glued-behind-a-tiny-zip.docx", PLAIN_ZIP + b"<html></html>" + DOCX, "content"),
+    ("truncated.docx", DOCX[: len(DOCX) // 2], "content"),
 ])
 def test_files_whose_content_is_not_what_they_claim_are_refused(name, content, code):
     with pytest.raises(ValidationError) as error:
@@ -218,6 +227,12 @@ def test_people_who_may_see_the_agency_download_its_evidence(role, login, eviden
     assert f"filename*=utf-8''{quote('Biên bản họp Ban chỉ đạo.pdf')}" in disposition
     assert b"".join(response.streaming_content) == PDF
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_evidence_is_served_with_its_stored_verified_type_only(login, officer_a, evidence_a):
+    Evidence.objects.filter(pk=evidence_a.pk).update(content_type="text/html")
+    response = login(officer_a).get(reverse("rollout:evidence", args=[evidence_a.pk]))
+    assert response["Content-Type"] == "application/octet-stream"
 
 
 def test_an_officer_of_another_agency_gets_404_for_evidence(login, officer_b, evidence_a):
