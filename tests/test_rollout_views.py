@@ -287,7 +287,7 @@ def test_the_plan_page_makes_as_many_queries_with_more_updates_and_evidence(logi
     for milestone in plan_a.milestones.all():
         services.record_milestone_status(milestone, by=officer_a, status=MilestoneStatus.IN_PROGRESS, note="x",
                                          expected_version=milestone.version)
-        services.add_evidence(milestone, SimpleUploadedFile("a.pdf", b"%PDF-1.4\n"), by=officer_a)
+        services.add_evidence(milestone, SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n"), by=officer_a)
     with CaptureQueriesContext(connection) as after:
         html = page(client, "rollout:plan", plan_a.pk)
     assert html.count("a.pdf") == 3
