@@ -52,10 +52,21 @@ class Command(BaseCommand):
             raise CommandError("--agency applies to the agency report only.")
         if kind == "agency" and fmt != "pdf":
             raise CommandError("The agency report exists as PDF only.")
+        if sections is not None and sections < 0:
+            raise CommandError(f"--sections: expected 0 (one piece) or a positive number of rows, got {sections}.")
         target = Path(output)
-        if not target.parent.exists():
-            raise CommandError(f"The folder {target.parent} does not exist.")
+        if target.is_dir():
+            raise CommandError(f"-o: {target} is a folder; give a file name.")
+        if not target.parent.is_dir():
+            raise CommandError(f"-o: the folder {target.parent} does not exist.")
         started = time.perf_counter()
+        try:
+            summary = self._write(target, kind, programme_obj, agency_obj, day, fmt, sections)
+        except OSError as error:
+            raise CommandError(f"-o: cannot write {target}: {error.strerror or error}.") from None
+        self.stdout.write(f"Wrote {target} ({summary}) in {time.perf_counter() - started:.1f} s.")
+
+    def _write(self, target: Path, kind, programme_obj, agency_obj, day, fmt, sections) -> str:
         if fmt == "pdf":
             with open(target, "wb") as handle:
                 if kind == "agency":
@@ -63,12 +74,10 @@ class Command(BaseCommand):
                 else:
                     rows = sections if sections is not None else settings.REPORTS_PDF_CHUNK_ROWS
                     pages = RENDERERS[kind](programme_obj, day, handle, chunk_rows=rows or None)
-            summary = f"{pages} pages"
-        else:
-            result = exports.export(SPREADSHEET_OF[kind], programme_obj, day, fmt)
-            target.write_bytes(result.content)
-            summary = f"{len(result.content)} bytes"
-        self.stdout.write(f"Wrote {target} ({summary}) in {time.perf_counter() - started:.1f} s.")
+            return f"{pages} pages"
+        result = exports.export(SPREADSHEET_OF[kind], programme_obj, day, fmt)
+        target.write_bytes(result.content)
+        return f"{len(result.content)} bytes"
 
     def _programme(self, pk: int | None) -> Programme:
         if pk is None:

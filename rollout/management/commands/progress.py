@@ -15,6 +15,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from agencies.dates import command_line_day
 from rollout.models import Programme
 from rollout.progress import AgencyProgress, GroupProgress, ProgrammeProgress, ProgressStatus, programme_progress
 
@@ -83,8 +84,9 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print a JSON object instead of tables")
 
     def handle(self, *args, **options):
+        day = self.day(options["as_of"])
         programme = self.programme(options["programme"])
-        progress = programme_progress(programme, self.day(options["as_of"]))
+        progress = programme_progress(programme, day)
         if options["json"]:
             self.stdout.write(json.dumps(progress_json(progress), ensure_ascii=False, indent=2))
             return
@@ -102,12 +104,10 @@ class Command(BaseCommand):
         return programme
 
     def day(self, text: str | None) -> dt.date | None:
-        if text is None:
-            return None
         try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            raise CommandError(_("--as-of: expected a date as YYYY-MM-DD, got “%(text)s”.") % {"text": text}) from None
+            return command_line_day(text, option="--as-of")
+        except ValueError as error:
+            raise CommandError(str(error)) from None
 
     def write_tables(self, programme: Programme, progress: ProgrammeProgress) -> None:
         out = self.stdout

@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from agencies.dates import command_line_day
 from rollout import reminders
 from rollout.models import ReminderKind
 
@@ -47,9 +48,7 @@ class Command(BaseCommand):
             )
 
     def _day(self, value: str | None) -> dt.date:
-        if not value:
-            return timezone.localdate()
         try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise CommandError(f"--date: expected a date as YYYY-MM-DD, got {value!r}") from None
+            return command_line_day(value, option="--date") or timezone.localdate()
+        except ValueError as error:
+            raise CommandError(str(error)) from None
