@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian/Ubuntu machine lacks for iso_portal, then the Python environment.
 #   scripts/setup.sh        — what the portal needs to run (make run)
-#   scripts/setup.sh dev    — plus what the test suite needs (make test): Chromium, poppler, Java for vnu
+#   scripts/setup.sh dev    — plus what the test suite needs (make test): Chromium, poppler, Java for vnu,
+#                             libatomic for Playwright's driver, redis-server, libfaketime, Node.js
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-run}"
 
-packages=(python3-venv gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-dejavu-core)
+packages=(ca-certificates python3-venv gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core
+  fonts-dejavu-core)
 if [ "$mode" = "dev" ]; then
-  packages+=(chromium poppler-utils default-jre-headless)
+  # libatomic1: Playwright's bundled Node.js driver links it. redis-server: without REDIS_URL the Celery
+  # integration tests start their own. faketime: beat at a set time, and `make test-clock`.
+  packages+=(chromium poppler-utils default-jre-headless libatomic1 redis-server faketime)
   command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 missing=()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import fcntl
+import glob
 import json
 import os
 import shutil
@@ -27,6 +28,7 @@ from collections import Counter
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import pytest
 import redis
@@ -37,6 +39,7 @@ from django.db.models import Count
 
 from agencies.models import UserRole
 from rollout.models import ImplementationPlan, Milestone, PlanStatus, Programme, ReminderLog, ReminderStatus
+from rollout.reminders import DAILY_SWEEP_TASK, SCHEDULE_TIMEZONE, WEEKLY_DIGEST_TASK, ensure_schedules
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.integration
@@ -73,9 +76,21 @@ def redis_url():
     workdir = tempfile.mkdtemp(prefix="iso_redis_")
     port = _free_port()
     server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", workdir],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            workdir,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"redis://127.0.0.1:{port}/0"
     client = redis.Redis.from_url(url)
@@ -129,9 +144,9 @@ class SharedDatabase:
         """Reminder rows by status, as the other processes see them now."""
         if self.vendor == "sqlite":
             with sqlite3.connect(self.file, timeout=30) as reader:
-                return Counter(dict(reader.execute(
-                    "SELECT status, COUNT(*) FROM rollout_reminderlog GROUP BY status"
-                ).fetchall()))
+                return Counter(
+                    dict(reader.execute("SELECT status, COUNT(*) FROM rollout_reminderlog GROUP BY status").fetchall())
+                )
         return Counter(dict(ReminderLog.objects.values("status").annotate(n=Count("pk")).values_list("status", "n")))
 
 
@@ -141,11 +156,15 @@ class Processes:
     def __init__(self, workdir: Path, env: dict[str, str]):
         self.workdir, self.env, self.running = workdir, env, []
 
-    def start(self, name: str, *args: str) -> subprocess.Popen:
+    def start(self, name: str, *args: str, extra_env=None) -> subprocess.Popen:
         with open(self.workdir / f"{name}.log", "ab") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "iso_portal", *args],
-                cwd=settings.BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                cwd=settings.BASE_DIR,
+                env={**self.env, **(extra_env or {})},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         process.log_path = self.workdir / f"{name}.log"
         self.running.append(process)
@@ -153,8 +172,18 @@ class Processes:
 
     def start_worker(self, name: str) -> subprocess.Popen:
         worker = self.start(
-            name, "worker", "--concurrency=2", "--pool=prefork", "--loglevel=INFO", "-Q", self.env["CELERY_QUEUE"],
-            "-n", f"{name}-{uuid.uuid4().hex[:6]}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat",
+            name,
+            "worker",
+            "--concurrency=2",
+            "--pool=prefork",
+            "--loglevel=INFO",
+            "-Q",
+            self.env["CELERY_QUEUE"],
+            "-n",
+            f"{name}-{uuid.uuid4().hex[:6]}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
         )
         _wait(lambda: b"ready." in worker.log_path.read_bytes() or worker.poll() is not None, 60, f"{name} to start")
         assert worker.poll() is None, worker.log_path.read_text(errors="replace")
@@ -235,11 +264,17 @@ def send_task(env: dict[str, str], name: str, *args) -> None:
 def _due_reminders() -> set[str]:
     agency_users = make_officers()
     programme = Programme.objects.create(
-        name="Đề án ISO 2007–2010", legal_basis="Chỉ thị ngày 18/04/2007", iso_edition="2000",
-        start_date=dt.date(2007, 5, 1), target_date=dt.date(2010, 6, 30), is_current=True,
+        name="Đề án ISO 2007–2010",
+        legal_basis="Chỉ thị ngày 18/04/2007",
+        iso_edition="2000",
+        start_date=dt.date(2007, 5, 1),
+        target_date=dt.date(2010, 6, 30),
+        is_current=True,
     )
     plan = ImplementationPlan.objects.create(
-        agency=agency_users[0].agency, programme=programme, status=PlanStatus.IN_PROGRESS,
+        agency=agency_users[0].agency,
+        programme=programme,
+        status=PlanStatus.IN_PROGRESS,
         start_date=dt.date(2007, 6, 1),
     )
     Milestone.objects.bulk_create(
@@ -248,7 +283,8 @@ def _due_reminders() -> set[str]:
     milestone_ids = Milestone.objects.filter(plan=plan).values_list("pk", flat=True)
     return {
         f"{milestone_id}|due_soon|{DUE.isoformat()}/-7|{user.pk}"
-        for milestone_id in milestone_ids for user in agency_users
+        for milestone_id in milestone_ids
+        for user in agency_users
     }
 
 
@@ -294,37 +330,90 @@ def test_a_worker_killed_mid_sweep_loses_no_reminder_and_sends_none_twice(celery
     assert ReminderLog.objects.filter(attempts__gt=1).exists()  # taken again after the dead worker's lease
 
 
-@pytest.mark.django_db(transaction=True)
-def test_beat_starts_with_the_database_schedule_and_sends_what_is_due(celery_env):
-    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+# libfaketime preloaded by the dynamic loader ($LIB: the architecture's library directory), as faketime(1) does;
+# preloaded directly rather than through that wrapper so that signals reach beat itself.
+FAKETIME_LIBRARY = "/usr/$LIB/faketime/libfaketime.so.1"
 
-    from rollout.reminders import ensure_schedules
+
+def start_beat(processes: Processes, env: dict[str, str], *, name: str = "beat", fake_now: str = ""):
+    """Beat on the database scheduler; with ``fake_now`` ("YYYY-MM-DD HH:MM:SS", the province's time) it runs
+    under libfaketime from that moment on, the clock running."""
+    workdir = Path(env["EMAIL_FILE_PATH"]).parent
+    args = ["beat", "--loglevel=DEBUG", "--pidfile", str(workdir / f"{name}.pid"), "-s", str(workdir / name)]
+    if not fake_now:
+        return processes.start(name, *args)
+    assert glob.glob(FAKETIME_LIBRARY.replace("$LIB", "lib/*")), (
+        "beat at a set time needs libfaketime (Debian package libfaketime; scripts/setup.sh dev installs it)"
+    )
+    fake_clock = {"LD_PRELOAD": FAKETIME_LIBRARY, "FAKETIME": f"@{fake_now}", "TZ": SCHEDULE_TIMEZONE}
+    return processes.start(name, *args, extra_env=fake_clock)
+
+
+def queued_tasks(env: dict[str, str]) -> list[str]:
+    broker = redis.Redis.from_url(env["REDIS_URL"])
+    return [json.loads(raw)["headers"]["task"] for raw in broker.lrange(env["CELERY_QUEUE"], 0, -1)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_beat_starts_on_the_database_scheduler_and_sends_a_due_task(celery_env):
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
     shared, processes, env = celery_env
     ensure_schedules()
     every_second = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.SECONDS)
     PeriodicTask.objects.create(
-        name="integration probe", task="rollout.tasks.send_pending_reminders", interval=every_second,
+        name="integration probe",
+        task="rollout.tasks.send_pending_reminders",
+        interval=every_second,
         queue=env["CELERY_QUEUE"],
     )
     shared.publish()
 
-    beat = processes.start(
-        "beat", "beat", "--loglevel=DEBUG", "--pidfile", str(Path(env["EMAIL_FILE_PATH"]).parent / "beat.pid"),
-        "-s", str(Path(env["EMAIL_FILE_PATH"]).parent / "beat-schedule"),
-    )
-    broker = redis.Redis.from_url(env["REDIS_URL"])
-    _wait(lambda: broker.llen(env["CELERY_QUEUE"]) > 0 or beat.poll() is not None, 60, "beat to send the probe")
+    beat = start_beat(processes, env)
+    _wait(lambda: queued_tasks(env) or beat.poll() is not None, 60, "beat to send the probe")
     processes.stop(beat)
 
-    log = beat.log_path.read_text(errors="replace")
-    assert "DatabaseScheduler" in log, log
-    assert "rollout.tasks.daily_sweep" in log and "rollout.tasks.weekly_digest" in log, log
-    message = json.loads(broker.lindex(env["CELERY_QUEUE"], 0))
-    assert message["headers"]["task"] == "rollout.tasks.send_pending_reminders"
-    tasks = dict(PeriodicTask.objects.filter(task__startswith="rollout.tasks.").values_list("task", "crontab__hour"))
-    assert tasks == {
-        "rollout.tasks.daily_sweep": "7",
-        "rollout.tasks.weekly_digest": "7",
-        "rollout.tasks.send_pending_reminders": None,
+    assert "DatabaseScheduler" in beat.log_path.read_text(errors="replace")
+    assert queued_tasks(env)[0] == "rollout.tasks.send_pending_reminders"
+    schedules = {
+        task.task: (task.crontab.minute, task.crontab.hour, task.crontab.day_of_week, str(task.crontab.timezone))
+        for task in PeriodicTask.objects.filter(task__startswith="rollout.tasks.", crontab__isnull=False)
     }
+    assert schedules == {
+        DAILY_SWEEP_TASK: ("0", "7", "*", SCHEDULE_TIMEZONE),
+        WEEKLY_DIGEST_TASK: ("30", "7", "1", SCHEDULE_TIMEZONE),
+    }
+
+
+@pytest.mark.parametrize(
+    ("fake_now", "task", "sent_at"),
+    [
+        ("2009-03-17 06:59:55", DAILY_SWEEP_TASK, dt.datetime(2009, 3, 17, 7, 0)),
+        ("2009-03-16 07:29:55", WEEKLY_DIGEST_TASK, dt.datetime(2009, 3, 16, 7, 30)),
+    ],
+    ids=["daily sweep at 07:00", "weekly digest on Monday at 07:30"],
+)
+@pytest.mark.django_db(transaction=True)
+def test_beat_sends_each_scheduled_task_at_its_time_in_the_province(celery_env, fake_now, task, sent_at):
+    from django_celery_beat.models import PeriodicTask
+
+    shared, processes, env = celery_env
+    ensure_schedules()
+    started = dt.datetime.fromisoformat(fake_now).replace(tzinfo=ZoneInfo(SCHEDULE_TIMEZONE))
+    # As beat would have left the schedule had it been running until a minute earlier.
+    PeriodicTask.objects.filter(task__startswith="rollout.tasks.").update(
+        last_run_at=started - dt.timedelta(minutes=1), queue=env["CELERY_QUEUE"]
+    )
+    shared.publish()
+
+    beat = start_beat(processes, env, fake_now=fake_now)
+    _wait(lambda: queued_tasks(env) or beat.poll() is not None, 90, f"beat to send {task}")
+    processes.stop(beat)
+    shared.collect()
+
+    log = beat.log_path.read_text(errors="replace")
+    assert queued_tasks(env) == [task], log
+    sent = PeriodicTask.objects.get(task=task)
+    assert sent.total_run_count == 1, log
+    local_time = sent.last_run_at.astimezone(ZoneInfo(SCHEDULE_TIMEZONE)).replace(tzinfo=None)
+    assert sent_at <= local_time < sent_at + dt.timedelta(seconds=30), log
