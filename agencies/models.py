@@ -226,10 +226,6 @@ class SteeringCommittee(models.Model):
     def __str__(self) -> str:
         return str(_("ISO steering committee of %(agency)s") % {"agency": self.agency})
 
-    @property
-    def is_provincial(self) -> bool:
-        return self.agency.kind == AgencyKind.PROVINCIAL_COMMITTEE
-
 
 class MemberRole(models.TextChoices):
     CHAIR = "chair", _("Chair")

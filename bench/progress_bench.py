@@ -84,7 +84,7 @@ def raw_province(programme, day: dt.date):
     from django.db import connection
 
     from rollout.models import Regime
-    from rollout.progress import _end_of_day
+    from rollout.progress import end_of_day
 
     table, column = (
         ("rollout_certificate", "issued_on")
@@ -92,7 +92,7 @@ def raw_province(programme, day: dt.date):
         else ("rollout_declaration", "decision_date")
     )
     sql = RAW_PROVINCE_SQL.format(completion_table=table, completion_column=column)
-    params = {"prefix": PROVINCE_PREFIX + "%", "day": day, "end": _end_of_day(day), "programme": programme.pk}
+    params = {"prefix": PROVINCE_PREFIX + "%", "day": day, "end": end_of_day(day), "programme": programme.pk}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -31,7 +31,6 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "django_celery_beat",
-    "django_htmx",
     "agencies",
     "rollout",
     "reports",
@@ -47,7 +46,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 

@@ -165,7 +165,7 @@ def parse_as_of(raw: str, notices: list[str]) -> dt.date:
 def read_choices(params, districts: dict[str, District]) -> DashboardChoices:
     notices: list[str] = []
     programmes = list(Programme.objects.all())
-    programme = programmes[0] if programmes else None
+    programme = Programme.objects.current()
     raw_programme = params.get("programme", "").strip()
     if raw_programme:
         chosen = next((p for p in programmes if str(p.pk) == raw_programme), None)
@@ -216,13 +216,12 @@ def _matches(row: AgencyProgress, choices: DashboardChoices, folded_query: str, 
 
 
 @dataclass(frozen=True)
-class AgencyRow:
+class DashboardRow:
     """One line of the agency table: the engine's figures plus names and the completion document."""
 
     progress: AgencyProgress
     kind_label: str
     parent_name: str
-    status_label: str
     document: Certificate | Declaration | None
     stage_text: str
     stage_label: str
@@ -399,13 +398,11 @@ def build_dashboard(params) -> dict:
     stage_text = _("Stage %(stage)s · %(done)s/%(total)s (%(percent)s%%)")
     stage_label = _("Stage reached by %(agency)s")
     agency_url = reverse("agencies:detail", kwargs={"code": URL_PLACEHOLDER})
-    status_labels = dict(ProgressStatus.choices)
     page.object_list = [
-        AgencyRow(
+        DashboardRow(
             progress=row,
             kind_label=kind_labels.get(row.kind, row.kind),
             parent_name=names.get(row.parent_id, "") if row.parent_id else "",
-            status_label=status_labels.get(row.status, row.status),
             document=documents.get(row.plan_id),
             stage_text=stage_text
             % {

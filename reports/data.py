@@ -13,7 +13,6 @@ from functools import cached_property
 from itertools import chain
 
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyGroup, CommitteeMember, Tier
@@ -31,10 +30,13 @@ from rollout.models import (
 )
 from rollout.progress import (
     AgencyProgress,
+    MilestoneOnDate,
     ProgrammeProgress,
     ProgressStatus,
     agency_progress,
     completion_series,
+    end_of_day,
+    plan_milestones_on,
     programme_progress,
 )
 
@@ -50,10 +52,6 @@ class Validity:
         EXPIRING: _("Expiring within 90 days"),
         EXPIRED: _("Expired"),
     }
-
-
-def end_of_day(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
 
 
 @dataclass(frozen=True)
@@ -153,15 +151,11 @@ def latest_record_by_agency(records: list[ComplianceRecord]) -> dict[int, Compli
 
 
 @dataclass
-class AgencyRow:
+class ReportRow:
     """One line of the per-agency table: the engine's figures plus the agency's certificate or declaration."""
 
     progress: AgencyProgress
     record: ComplianceRecord | None
-
-    @property
-    def status_label(self) -> str:
-        return str(ProgressStatus(self.progress.status).label)
 
     @property
     def group_label(self) -> str:
@@ -183,20 +177,20 @@ class ProvinceReport:
     programme: Programme
     as_of: dt.date
     progress: ProgrammeProgress
-    rows: list[AgencyRow]
-    overdue: list[AgencyRow]
-    at_risk: list[AgencyRow]
+    rows: list[ReportRow]
+    overdue: list[ReportRow]
+    at_risk: list[ReportRow]
     series: dict = field(default_factory=dict)
 
     @cached_property
-    def lagging_all(self) -> list[AgencyRow]:
+    def lagging_all(self) -> list[ReportRow]:
         """Overdue or at risk (or off track), mandatory agencies first."""
         at_risk = {row.progress.agency_id for row in self.at_risk}
         overdue = {row.progress.agency_id for row in self.overdue}
         return sorted((r for r in self.rows if r.progress.agency_id in at_risk | overdue), key=_priority)
 
     @cached_property
-    def lagging(self) -> list[AgencyRow]:
+    def lagging(self) -> list[ReportRow]:
         """Section II of the province report names the lagging agencies the 100% target binds; the encouraged
         ones are counted there and listed in the appendix with everyone else."""
         return [row for row in self.lagging_all if row.progress.tier == Tier.MANDATORY]
@@ -205,19 +199,15 @@ class ProvinceReport:
     def lagging_encouraged_count(self) -> int:
         return len(self.lagging_all) - len(self.lagging)
 
-    @property
-    def agency_count(self) -> int:
-        return len(self.rows)
 
-
-def _priority(row: AgencyRow):
+def _priority(row: ReportRow):
     return (row.progress.tier != Tier.MANDATORY, -row.progress.overdue, row.progress.code)
 
 
 def province_report(programme: Programme, as_of: dt.date, *, with_series: bool = True) -> ProvinceReport:
     progress = programme_progress(programme, as_of)
     records = latest_record_by_agency(compliance_records(programme, as_of))
-    rows = [AgencyRow(agency, records.get(agency.agency_id)) for agency in progress.agencies]
+    rows = [ReportRow(agency, records.get(agency.agency_id)) for agency in progress.agencies]
     overdue = sorted(
         (r for r in rows if r.progress.overdue > 0 and r.progress.status != ProgressStatus.COMPLETED), key=_priority
     )
@@ -242,20 +232,6 @@ class HistoryLine:
 
 
 @dataclass
-class MilestoneLine:
-    number: int
-    name: str
-    due_date: dt.date
-    status: str  # MilestoneStatus value on the date
-    done_on: dt.date | None
-    overdue: bool
-
-    @property
-    def status_label(self) -> str:
-        return str(MilestoneStatus(self.status).label)
-
-
-@dataclass
 class AgencyReport:
     programme: Programme
     as_of: dt.date
@@ -264,14 +240,10 @@ class AgencyReport:
     committee: object | None
     members: list
     plan: ImplementationPlan | None
-    milestones: list[MilestoneLine]
+    milestones: list[MilestoneOnDate]
     evidence: list
     records: list[ComplianceRecord]
     history: list[HistoryLine]
-
-    @property
-    def status_label(self) -> str:
-        return str(ProgressStatus(self.progress.status).label)
 
 
 def _person(user) -> str:
@@ -287,26 +259,10 @@ def agency_report(programme: Programme, agency: Agency, as_of: dt.date) -> Agenc
     milestones, evidence, history = [], [], []
     if plan is not None:
         end = end_of_day(as_of)
-        changes = list(
-            MilestoneStatusChange.objects.filter(milestone__plan=plan, effective_on__lte=as_of)
-            .select_related("milestone", "by")
-            .order_by("effective_on", "at", "pk")
-        )
-        status_then = {change.milestone_id: change for change in changes}  # the latest one wins
-        for milestone in plan.milestones.order_by("number"):
-            change = status_then.get(milestone.pk)
-            status = change.to_status if change else MilestoneStatus.NOT_STARTED
-            done_on = change.effective_on if change and status == MilestoneStatus.DONE else None
-            milestones.append(
-                MilestoneLine(
-                    milestone.number,
-                    milestone.name,
-                    milestone.due_date,
-                    status,
-                    done_on,
-                    overdue=status != MilestoneStatus.DONE and milestone.due_date < as_of,
-                )
-            )
+        milestones = plan_milestones_on(plan, as_of)
+        changes = MilestoneStatusChange.objects.filter(
+            milestone__plan=plan, effective_on__lte=as_of, at__lt=end
+        ).select_related("milestone", "by")
         evidence = list(
             Evidence.objects.filter(milestone__plan=plan, uploaded_at__lt=end)
             .select_related("milestone", "uploaded_by")
@@ -336,7 +292,6 @@ def agency_report(programme: Programme, agency: Agency, as_of: dt.date) -> Agenc
                         c.note,
                     )
                     for c in changes
-                    if c.at < end
                 ),
             ),
             key=lambda line: line.at,

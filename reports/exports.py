@@ -104,7 +104,7 @@ def agency_table(programme: Programme, as_of: dt.date) -> list[list]:
                 row.progress.milestones_done,
                 row.progress.milestones_total,
                 row.progress.percent_done,
-                row.status_label,
+                row.progress.status_label,
                 row.progress.overdue,
                 row.progress.completed_on,
                 row.progress.forecast_on,

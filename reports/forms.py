@@ -15,10 +15,6 @@ from rollout.models import Programme
 DATE_INPUTS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
-def default_programme() -> Programme | None:
-    return Programme.objects.order_by("-is_current", "-start_date").first()
-
-
 class ReportForm(forms.Form):
     programme = forms.ModelChoiceField(
         label=_("Programme"),
@@ -37,7 +33,7 @@ class ReportForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        programme = data.get("programme") or default_programme()
+        programme = data.get("programme") or Programme.objects.current()
         if programme is None:
             raise forms.ValidationError(_("There is no programme to report on yet."))
         data["programme"] = programme

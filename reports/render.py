@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import io
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -26,7 +25,7 @@ from pypdf import PdfReader, PdfWriter
 
 from agencies.models import TRACKED_GROUPS
 from reports.charts import completion_chart_svg
-from reports.data import EXPIRY_WARNING_DAYS, AgencyRow, agency_report, dost_report, province_report
+from reports.data import EXPIRY_WARNING_DAYS, ReportRow, agency_report, dost_report, province_report
 from reports.pdf import html_document
 from rollout.models import Programme
 
@@ -159,7 +158,7 @@ def province_context(programme: Programme, as_of: dt.date) -> tuple[dict, object
 
 def _province_parts(report, chunk_rows: int | None = None) -> list[Part]:
     order = {str(group): index for index, group in enumerate(TRACKED_GROUPS)}
-    appendix: list[AgencyRow] = sorted(report.rows, key=lambda r: (order.get(r.progress.group, 99), r.progress.code))
+    appendix: list[ReportRow] = sorted(report.rows, key=lambda r: (order.get(r.progress.group, 99), r.progress.code))
     return [
         Part("front"),
         *row_parts("lagging", report.lagging, chunk_rows),
@@ -257,12 +256,3 @@ def render_dost_pdf(
 
 
 RENDERERS = {"province": render_province_pdf, "agency": render_agency_pdf, "dost": render_dost_pdf}
-
-
-def pdf_bytes(kind: str, programme: Programme, as_of: dt.date, *, agency=None) -> bytes:
-    buffer = io.BytesIO()
-    if kind == "agency":
-        render_agency_pdf(programme, agency, as_of, buffer)
-    else:
-        RENDERERS[kind](programme, as_of, buffer)
-    return buffer.getvalue()

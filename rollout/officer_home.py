@@ -17,7 +17,7 @@ from agencies.access import Access, can
 from rollout.access import milestone_for_user, plans_for_user
 from rollout.forms import MilestoneStatusForm
 from rollout.models import MilestoneStatus, Programme
-from rollout.progress import ProgressStatus, agency_progress
+from rollout.progress import agency_progress
 from rollout.services import ConcurrentEditError, add_evidence, record_milestone_status
 
 DUE_SOON_DAYS = 30
@@ -41,7 +41,7 @@ def _ordered(milestones, today):
 def render_officer_home(request, *, bound_form: MilestoneStatusForm | None = None):
     user = request.user
     agency = user.agency
-    programme = Programme.objects.first()
+    programme = Programme.objects.current()
     context = {"agency": agency, "programme": programme, "plan": None}
     if agency is None or programme is None:
         return render(request, "home_agency.html", context)
@@ -76,7 +76,6 @@ def render_officer_home(request, *, bound_form: MilestoneStatusForm | None = Non
     context.update(
         {
             "progress": progress,
-            "progress_status_label": ProgressStatus(progress.status).label,
             "items": items,
             "overdue_count": sum(item["is_overdue"] for item in items),
             "may_update": may_update,

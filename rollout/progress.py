@@ -74,6 +74,7 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Value,
     When,
@@ -94,6 +95,7 @@ from rollout.models import (
     Programme,
     Regime,
     StageTemplate,
+    is_overdue,
 )
 
 SERIOUSLY_OVERDUE_DAYS = 30
@@ -101,7 +103,6 @@ AT_RISK_MARGIN_DAYS = 90
 PLAN_ID_LIST_LIMIT = 1000  # up to this many plans, the milestone query names them (a district, a province)
 MANDATORY_KEY = "mandatory"
 PROVINCE_KEY = "province"
-ACTIVE_MILESTONE_STATUSES = (MilestoneStatus.IN_PROGRESS, MilestoneStatus.DONE, MilestoneStatus.BLOCKED)
 
 
 class ProgressStatus(models.TextChoices):
@@ -110,9 +111,6 @@ class ProgressStatus(models.TextChoices):
     AT_RISK = "at_risk", _("At risk")
     OFF_TRACK = "off_track", _("Off track")
     NOT_STARTED = "not_started", _("Not started")
-
-
-_COMPLETED, _NOT_STARTED = ProgressStatus.COMPLETED.value, ProgressStatus.NOT_STARTED.value
 
 
 @dataclass(frozen=True)
@@ -124,7 +122,7 @@ class AgencyProgress:
     group: str
     tier: str  # mandatory / encouraged, for this programme
     parent_id: int | None
-    status: str  # a ProgressStatus value
+    status: ProgressStatus
     stage: int  # highest stage number whose milestone is done as of the date (0: none)
     stage_name: str
     milestones_total: int
@@ -142,6 +140,11 @@ class AgencyProgress:
     @property
     def is_mandatory(self) -> bool:
         return self.tier == Tier.MANDATORY
+
+    @property
+    def status_label(self) -> str:
+        # Looked up at each reading: a kept answer may have been computed in another language.
+        return str(ProgressStatus(self.status).label)
 
 
 @dataclass(frozen=True)
@@ -229,6 +232,47 @@ def completion_series(
     }
 
 
+class MilestoneOnDate(NamedTuple):
+    """A milestone as it stood on a date: its status then, the day it was done (if done then), overdue then."""
+
+    milestone: Milestone
+    status: MilestoneStatus
+    done_on: dt.date | None
+    overdue: bool
+
+    @property
+    def status_label(self) -> str:
+        return str(self.status.label)
+
+
+def milestones_on(milestones: QuerySet[Milestone], as_of: dt.date) -> QuerySet[Milestone]:
+    """``milestones`` annotated with ``status_on`` (their status on ``as_of``: the latest change effective by
+    then; not started without one) and ``done_on`` (the effective day of that change when it is done)."""
+    latest = _latest_change_on(as_of)
+    return milestones.annotate(
+        status_on=Coalesce(Subquery(latest.values("to_status")[:1]), Value(MilestoneStatus.NOT_STARTED.value)),
+        done_on=Subquery(latest.filter(to_status=MilestoneStatus.DONE).values("effective_on")[:1]),
+    )
+
+
+def overdue_on(milestones: QuerySet[Milestone], as_of: dt.date) -> QuerySet[Milestone]:
+    """The milestones overdue on ``as_of``: due before it and not done on it (see ``milestones_on``)."""
+    return milestones_on(milestones, as_of).overdue_on(as_of, status="status_on")
+
+
+def plan_milestones_on(plan: ImplementationPlan, as_of: dt.date) -> list[MilestoneOnDate]:
+    """The plan's milestones in order, each as it stood on ``as_of``."""
+    return [
+        MilestoneOnDate(
+            milestone,
+            MilestoneStatus(milestone.status_on),
+            milestone.done_on if milestone.status_on == MilestoneStatus.DONE else None,
+            is_overdue(milestone.due_date, milestone.status_on, as_of),
+        )
+        for milestone in milestones_on(plan.milestones.order_by("number"), as_of)
+    ]
+
+
 class _Intervals:
     """Closed date intervals [start, end] (end None: open); how many cover a day."""
 
@@ -254,9 +298,16 @@ class _Intervals:
 # --- the queries -------------------------------------------------------------------------------------------
 
 
-def _end_of_day(day: dt.date) -> dt.datetime:
+def end_of_day(day: dt.date) -> dt.datetime:
     """The first instant after ``day`` in the portal's time zone: records made that day are before it."""
     return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def _latest_change_on(as_of: dt.date) -> QuerySet[MilestoneStatusChange]:
+    """The status changes of the outer query's milestone effective by ``as_of``, the one in force first."""
+    return MilestoneStatusChange.objects.filter(milestone=OuterRef("pk"), effective_on__lte=as_of).order_by(
+        "-effective_on", "-at", "-pk"
+    )
 
 
 def _first_completion(programme: Programme, plan: str = "pk", as_of: dt.date | None = None) -> Subquery:
@@ -271,31 +322,24 @@ def _first_completion(programme: Programme, plan: str = "pk", as_of: dt.date | N
     return Subquery(results.order_by(day).values(day)[:1])
 
 
-def _completion_days(programme: Programme):
-    """Plans of the programme with ``completed_then``: the earliest certificate or declaration day."""
-    return ImplementationPlan.objects.filter(programme=programme).annotate(completed_then=_first_completion(programme))
-
-
-_AGENCY_COLUMNS = (
-    "pk",
-    "code",
-    "name",
-    "kind",
-    "group",
-    "parent_id",
-    "plan_id",
-    "plan_start",
-    "completed_on",
-    "status_then",
-)
+class _AgencyWithPlan(NamedTuple):
+    pk: int
+    code: str
+    name: str
+    kind: str
+    group: str
+    parent_id: int | None
+    plan_id: int | None  # None: no plan of the programme, or not yet on the date
+    plan_start: dt.date | None
+    completed_on: dt.date | None  # to be ignored without plan_id
+    status_then: str | None  # the plan's status on the date; to be ignored without plan_id
 
 
 def _agencies_with_plans(programme: Programme, as_of: dt.date, base):
-    """The agencies of ``base`` by code as tuples of ``_AGENCY_COLUMNS``, each with its plan of the programme
-    if the plan exists on the date (else ``plan_id`` is None; ``completed_on`` and ``status_then`` are then
-    to be ignored), the plan's status on the date and its completion day if on or before the date.
-    One query: the plan is a filtered LEFT JOIN, the rest correlated subqueries."""
-    end = _end_of_day(as_of)
+    """The agencies of ``base`` by code as ``_AgencyWithPlan`` rows, each with its plan of the programme
+    if the plan exists on the date, the plan's status on the date and its completion day if on or before the
+    date. One query: the plan is a filtered LEFT JOIN, the rest correlated subqueries."""
+    end = end_of_day(as_of)
     transitions = PlanTransition.objects.filter(plan=OuterRef("programme_plan__pk"))
     # Whether the plan existed on the date, in one probe: its first transition came before the end of the day;
     # a plan without transitions counts from its start date.
@@ -319,7 +363,7 @@ def _agencies_with_plans(programme: Programme, as_of: dt.date, base):
                 F("programme_plan__status"),
             ),
         )
-        .values_list(*_AGENCY_COLUMNS)
+        .values_list(*_AgencyWithPlan._fields)
     )
 
 
@@ -348,7 +392,7 @@ def _to_completion(total: int, completion_number: int | None) -> int:
     return min(completion_number, total) if completion_number else total
 
 
-def _milestone_figures(as_of: dt.date, plans: dict, *, few: bool) -> dict[int, tuple]:
+def _milestone_figures(as_of: dt.date, plans: dict, *, few: bool) -> dict[int, _PlanFigures]:
     """Per plan: its milestones counted by their status on the date (the latest change with ``effective_on``
     on or before it) and by how long before the date they were due, and its latest status change recorded by
     the end of the date."""
@@ -362,11 +406,9 @@ def _milestone_figures_grouped(as_of: dt.date, plans: dict, *, few: bool) -> dic
     on the latest-change index, the groups being (plan, status), at most four per plan, with the due-date
     counts as conditional aggregates. The latest recording time is read per milestone in the same query for
     ``few`` plans; for many, one join aggregate over the changes costs less than a probe per milestone."""
-    latest = MilestoneStatusChange.objects.filter(milestone=OuterRef("pk"), effective_on__lte=as_of).order_by(
-        "-effective_on", "-at", "-pk"
-    )
+    latest = _latest_change_on(as_of)
     long_ago = as_of - dt.timedelta(days=SERIOUSLY_OVERDUE_DAYS)
-    end = _end_of_day(as_of)
+    end = end_of_day(as_of)
     recorded_by_milestone = (
         MilestoneStatusChange.objects.filter(milestone=OuterRef("pk"), at__lt=end)
         .order_by()
@@ -388,23 +430,22 @@ def _milestone_figures_grouped(as_of: dt.date, plans: dict, *, few: bool) -> dic
             last_update=Max(Subquery(recorded_by_milestone)) if few else Value(None, DateTimeField()),
         )
     )
-    # Per plan: [total, done, active, overdue, seriously overdue, stage, completion number, last update]
-    sums: dict[int, list] = defaultdict(lambda: [0, 0, 0, 0, 0, 0, None, None])
+    sums: dict[int, _Tally] = defaultdict(_Tally)
     for plan_id, status, n, due_before, due_long_before, top, completion_number, last_update in rows:
-        plan = sums[plan_id]
-        plan[0] += n
+        tally = sums[plan_id]
+        tally.total += n
         if status == MilestoneStatus.DONE:
-            plan[1] += n
-            plan[5] = max(plan[5], top)
+            tally.done += n
+            tally.stage = max(tally.stage, top)
         else:
-            plan[3] += due_before
-            plan[4] += due_long_before
+            tally.overdue += due_before
+            tally.seriously_overdue += due_long_before
             if status in (MilestoneStatus.IN_PROGRESS, MilestoneStatus.BLOCKED):
-                plan[2] += n
+                tally.active += n
         if completion_number is not None:
-            plan[6] = min(plan[6] or completion_number, completion_number)
-        if last_update and (plan[7] is None or last_update > plan[7]):
-            plan[7] = last_update
+            tally.completion_number = min(tally.completion_number or completion_number, completion_number)
+        if last_update and (tally.last_update is None or last_update > tally.last_update):
+            tally.last_update = last_update
     if not few:
         recorded = (
             MilestoneStatusChange.objects.filter(at__lt=end, **{f"milestone__{k}": v for k, v in plans.items()})
@@ -413,11 +454,34 @@ def _milestone_figures_grouped(as_of: dt.date, plans: dict, *, few: bool) -> dic
             .annotate(last=Max("at"))
         )
         for plan_id, last_update in recorded:
-            sums[plan_id][7] = last_update
-    return {
-        plan_id: _PlanFigures(total, done, active, overdue, seriously, stage, _to_completion(total, number), last)
-        for plan_id, (total, done, active, overdue, seriously, stage, number, last) in sums.items()
-    }
+            sums[plan_id].last_update = last_update
+    return {plan_id: tally.figures() for plan_id, tally in sums.items()}
+
+
+@dataclass
+class _Tally:
+    """A plan's figures while its grouped rows are added up."""
+
+    total: int = 0
+    done: int = 0
+    active: int = 0
+    overdue: int = 0
+    seriously_overdue: int = 0
+    stage: int = 0
+    completion_number: int | None = None
+    last_update: dt.datetime | None = None
+
+    def figures(self) -> _PlanFigures:
+        return _PlanFigures(
+            self.total,
+            self.done,
+            self.active,
+            self.overdue,
+            self.seriously_overdue,
+            self.stage,
+            _to_completion(self.total, self.completion_number),
+            self.last_update,
+        )
 
 
 _DISTINCT_ON_FIGURES = """
@@ -440,7 +504,7 @@ GROUP BY milestone.plan_id
 """
 
 
-def _milestone_figures_distinct_on(as_of: dt.date, plans: dict) -> dict[int, tuple]:
+def _milestone_figures_distinct_on(as_of: dt.date, plans: dict) -> dict[int, _PlanFigures]:
     """PostgreSQL, many plans: one row per plan. Each milestone's latest change on the date and its latest
     recording by the end of the date are two DISTINCT ON scans of the changes in milestone order, read from
     their indexes alone (status_change_latest_idx, status_change_recorded_idx) and merged with the milestones
@@ -460,7 +524,7 @@ def _milestone_figures_distinct_on(as_of: dt.date, plans: dict) -> dict[int, tup
         .values_list("milestone_id", "to_status")
     )
     recorded = (
-        MilestoneStatusChange.objects.filter(at__lt=_end_of_day(as_of))
+        MilestoneStatusChange.objects.filter(at__lt=end_of_day(as_of))
         .order_by("milestone_id", "-at")
         .distinct("milestone_id")
         .values_list("milestone_id", "at")
@@ -491,14 +555,14 @@ def _milestone_figures_distinct_on(as_of: dt.date, plans: dict) -> dict[int, tup
         cursor.execute("RESET max_parallel_workers_per_gather")
     # The columns after the plan's id are the fields of _PlanFigures, in order (to_completion as in
     # _to_completion: LEAST ignores a missing completion milestone).
-    return {row[0]: row[1:] for row in rows}
+    return {plan_id: _PlanFigures(*figures) for plan_id, *figures in rows}
 
 
 def _agency_rows(programme: Programme, as_of: dt.date, base, *, restricted: bool = True) -> list[AgencyProgress]:
     """The rule of the module docstring applied to each agency of ``base``, from its plan's figures.
     ``restricted``: ``base`` is a caller's choice of agencies, not every agency."""
-    agencies = list(_agencies_with_plans(programme, as_of, base))
-    plan_ids = [agency[6] for agency in agencies if agency[6]]
+    agencies = [_AgencyWithPlan(*row) for row in _agencies_with_plans(programme, as_of, base)]
+    plan_ids = [agency.plan_id for agency in agencies if agency.plan_id]
     few = len(plan_ids) <= PLAN_ID_LIST_LIMIT
     # A large province or the nation: let the database join rather than pass thousands of ids. For the nation
     # the few plans of agencies not tracked on the date cost less than joining the agencies to leave them out.
@@ -523,12 +587,12 @@ def _agency_rows(programme: Programme, as_of: dt.date, base, *, restricted: bool
         total, done, active, overdue, seriously_overdue, stage, to_completion, last_update = figures
         forecast = None
         if completed_on:
-            status, forecast = _COMPLETED, completed_on
+            status, forecast = ProgressStatus.COMPLETED, completed_on
         elif not plan_id or done + active == 0:
-            status = _NOT_STARTED
+            status = ProgressStatus.NOT_STARTED
         else:
             forecast = forecast_completion(plan_start, as_of, done, to_completion)
-            status = classify(as_of, target, forecast, seriously_overdue).value
+            status = classify(as_of, target, forecast, seriously_overdue)
         rows.append(
             AgencyProgress(
                 agency_id=pk,

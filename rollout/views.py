@@ -84,10 +84,6 @@ def _require_reviewer(user) -> None:
         raise Http404("Not a reviewer")
 
 
-def current_programme() -> Programme | None:
-    return Programme.objects.first()  # ordered: the current programme first, then the newest
-
-
 def plan_actions(user, plan: ImplementationPlan) -> dict[str, bool]:
     """What the page offers this user on this plan; the services check the same again."""
     manage = can(user, plan.agency, Access.MANAGE)
@@ -148,7 +144,7 @@ def my_plan(request):
         if programme is None:
             raise Http404("No such programme")
     else:
-        programme = current_programme()
+        programme = Programme.objects.current()
     if programme is not None:
         existing = plans_for_user(user).filter(agency=user.agency, programme=programme).first()
         if existing is not None:

@@ -38,7 +38,7 @@ def urge(request, code: str):
     agency = agency_for_user(request.user, code)
     if not is_reviewer(request.user):
         raise PermissionDenied
-    form = UrgeForm(request.POST or None, initial={"programme": Programme.objects.first()})
+    form = UrgeForm(request.POST or None, initial={"programme": Programme.objects.current()})
     if request.method == "POST" and form.is_valid():
         try:
             record = urge_agency(

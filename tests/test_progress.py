@@ -29,6 +29,8 @@ from rollout.progress import (
     classify,
     completion_series,
     forecast_completion,
+    overdue_on,
+    plan_milestones_on,
     programme_progress,
 )
 
@@ -339,3 +341,37 @@ def test_last_update_is_the_latest_change_recorded_by_the_end_of_the_date(progra
     assert agency_progress(programme, agency, D(2007, 7, 31)).last_update is None
     assert agency_progress(programme, agency, D(2007, 9, 30)).last_update == at(D(2007, 9, 3))
     assert agency_progress(programme, agency, D(2008, 1, 1)).last_update == at(D(2007, 10, 5))
+
+
+
+def test_a_plans_milestones_are_read_as_they_stood_on_a_date(programme):
+    plan = make_plan(make_agency("S1"), programme)
+    set_status(plan, 1, MilestoneStatus.IN_PROGRESS, D(2007, 7, 1))
+    set_status(plan, 1, MilestoneStatus.DONE, D(2007, 8, 1))
+    before, after = plan_milestones_on(plan, D(2007, 7, 15)), plan_milestones_on(plan, D(2007, 8, 15))
+    assert [line.milestone.number for line in before] == list(range(1, plan.milestones.count() + 1))
+    assert (before[0].status, before[0].done_on) == (MilestoneStatus.IN_PROGRESS, None)
+    assert (after[0].status, after[0].done_on, after[0].overdue) == (MilestoneStatus.DONE, D(2007, 8, 1), False)
+    assert after[1].status == MilestoneStatus.NOT_STARTED
+    assert after[0].status_label == "Done"
+
+
+def test_a_milestone_done_late_was_overdue_until_the_day_it_was_done(programme):
+    plan = make_plan(make_agency("S1"), programme)
+    first = plan.milestones.get(number=1)
+    done_on = first.due_date + dt.timedelta(days=10)
+    set_status(plan, 1, MilestoneStatus.DONE, done_on)
+    assert list(overdue_on(plan.milestones.filter(number=1), first.due_date + dt.timedelta(days=1))) == [first]
+    assert list(overdue_on(plan.milestones.filter(number=1), done_on + dt.timedelta(days=1))) == []
+    assert plan_milestones_on(plan, first.due_date + dt.timedelta(days=1))[0].overdue
+
+
+def test_the_current_programme_is_the_one_marked_current_else_the_latest(programme):
+    later = Programme.objects.create(
+        name="Đề án 2015", legal_basis="QĐ 19/2014", regime=Regime.SELF_DECLARATION, iso_edition="2015",
+        start_date=D(2015, 1, 1), target_date=D(2017, 12, 31),
+    )
+    assert Programme.objects.current() == later
+    programme.is_current = True
+    programme.save()
+    assert Programme.objects.current() == programme

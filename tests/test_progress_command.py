@@ -69,9 +69,9 @@ def province(db):
     return programme
 
 
-def tier(name, mandatory, total, completed, percent, on_track=0, at_risk=0, off_track=0, not_started=0):
+def group(name, mandatory, total, completed, percent, on_track=0, at_risk=0, off_track=0, not_started=0):
     return {
-        "tier": name,
+        "group": name,
         "mandatory": mandatory,
         "total": total,
         "completed": completed,
@@ -90,21 +90,21 @@ def test_json_matches_the_figures_worked_out_by_hand(province):
     # S3: 2 done → 6 left at 517 days each → years late → off track; milestones 3–7 overdue.
     assert answer["as_of"] == AS_OF
     assert answer["target_date"] == "2010-06-30"
-    assert answer["tiers"] == [
-        tier("departments", True, 3, 1, 33.3, at_risk=1, off_track=1),
-        tier("districts", True, 1, 0, 0.0, not_started=1),
-        tier("communes", False, 1, 0, 0.0, not_started=1),
-        tier("public_service", False, 0, 0, 0.0),
-        tier("mandatory", True, 4, 1, 25.0, at_risk=1, off_track=1, not_started=1),
-        tier("province", False, 5, 1, 20.0, at_risk=1, off_track=1, not_started=2),
+    assert answer["groups"] == [
+        group("departments", True, 3, 1, 33.3, at_risk=1, off_track=1),
+        group("districts", True, 1, 0, 0.0, not_started=1),
+        group("communes", False, 1, 0, 0.0, not_started=1),
+        group("public_service", False, 0, 0, 0.0),
+        group("mandatory", True, 4, 1, 25.0, at_risk=1, off_track=1, not_started=1),
+        group("province", False, 5, 1, 20.0, at_risk=1, off_track=1, not_started=2),
     ]
 
-    def row(code, kind, group, mandatory, status, stage, percent, overdue, completed_on=None):
+    def row(code, kind, agency_group, mandatory, status, stage, percent, overdue, completed_on=None):
         return {
             "code": code,
             "name": f"Cơ quan {code}",
             "kind": kind,
-            "tier": group,
+            "group": agency_group,
             "mandatory": mandatory,
             "status": status,
             "stage": stage,
@@ -127,7 +127,7 @@ def test_an_earlier_date_gives_the_answer_of_that_day(province):
     statuses = {row["code"]: row["status"] for row in answer["agencies"]}
     # S1 was not certified yet: 8 done by 7/8/2009 at 994 days since the start → forecast on the date itself.
     assert statuses["S1"] == "on_track"
-    assert answer["tiers"][0]["completed"] == 0
+    assert answer["groups"][0]["completed"] == 0
 
 
 def test_table_lists_groups_and_agencies(province):

@@ -25,10 +25,3 @@ def vn_number(value, decimals: int = 0) -> str:
         return ""
     text = f"{float(value):,.{int(decimals)}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
-@register.filter
-def status_label(status: str) -> str:
-    from rollout.progress import ProgressStatus
-
-    return str(ProgressStatus(status).label)

@@ -1,5 +1,4 @@
 from rollout.models.plan import (
-    OPEN_MILESTONE_STATUSES,
     Certificate,
     Declaration,
     Evidence,
@@ -9,6 +8,7 @@ from rollout.models.plan import (
     MilestoneStatusChange,
     PlanStatus,
     PlanTransition,
+    is_overdue,
     private_storage,
 )
 from rollout.models.programme import IsoEdition, Programme, Regime, StageTemplate
@@ -17,7 +17,6 @@ from rollout.models.reminders import ReminderKind, ReminderLog, ReminderRule, Re
 from rollout.models.urging import UrgeRecord
 
 __all__ = [
-    "OPEN_MILESTONE_STATUSES",
     "Certificate",
     "CertificationBody",
     "Consultant",
@@ -39,5 +38,6 @@ __all__ = [
     "ReminderStatus",
     "StageTemplate",
     "UrgeRecord",
+    "is_overdue",
     "private_storage",
 ]

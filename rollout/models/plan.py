@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -113,15 +114,19 @@ class MilestoneStatus(models.TextChoices):
     BLOCKED = "blocked", _("Blocked")
 
 
-OPEN_MILESTONE_STATUSES = (MilestoneStatus.NOT_STARTED, MilestoneStatus.IN_PROGRESS, MilestoneStatus.BLOCKED)
+def is_overdue(due_date: dt.date, status: str, day: dt.date) -> bool:
+    """A milestone is overdue on a day when it was due before that day and is not done on it."""
+    return status != MilestoneStatus.DONE and due_date < day
 
 
 class MilestoneQuerySet(models.QuerySet):
-    def open(self):
-        return self.exclude(status=MilestoneStatus.DONE)
+    def open(self, status: str = "status"):
+        return self.exclude(**{status: MilestoneStatus.DONE})
 
-    def overdue_on(self, day):
-        return self.open().filter(due_date__lt=day)
+    def overdue_on(self, day: dt.date, status: str = "status"):
+        """``is_overdue`` in the database; ``status`` names the field or annotation that holds the status on
+        ``day`` (the row's own status, or the progress engine's status as of the day)."""
+        return self.open(status).filter(due_date__lt=day)
 
 
 class Milestone(models.Model):
@@ -196,7 +201,7 @@ class Milestone(models.Model):
             raise ValidationError(errors)
 
     def is_overdue_on(self, day) -> bool:
-        return self.status != MilestoneStatus.DONE and self.due_date < day
+        return is_overdue(self.due_date, self.status, day)
 
     @property
     def is_overdue(self) -> bool:

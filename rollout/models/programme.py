@@ -26,6 +26,12 @@ def default_mandatory_groups() -> list[str]:
     return [str(group) for group in MANDATORY_GROUPS]
 
 
+class ProgrammeQuerySet(models.QuerySet):
+    def current(self) -> Programme | None:
+        """The programme pages show by default: the one marked current, else the latest to start."""
+        return self.order_by("-is_current", "-start_date", "-pk").first()
+
+
 class Programme(models.Model):
     name = models.CharField(_("name"), max_length=200)
     legal_basis = models.TextField(
@@ -41,6 +47,8 @@ class Programme(models.Model):
         help_text=_("Groups of agencies that must complete; the others are encouraged."),
     )
     is_current = models.BooleanField(_("shown by default"), default=False)
+
+    objects = ProgrammeQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -180,12 +180,6 @@ class ReminderLog(models.Model):
     def identity(self) -> str:
         return f"{self.milestone_id or '-'}|{self.kind}|{self.key}|{self.recipient_id}"
 
-    @property
-    def days_from_due(self) -> int | None:
-        if self.milestone_id is None:
-            return None
-        return (self.for_date - self.milestone.due_date).days
-
 
 def reminder_key(due_date: dt.date, threshold: str) -> str:
     """``2010-06-30/-7`` (seven days before), ``2010-06-30/+8`` (eighth day overdue), ``2010-06-30/head``.

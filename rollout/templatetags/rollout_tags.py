@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from agencies.access import Access, can
 from rollout.access import plans_for_user
 from rollout.models import Programme
-from rollout.progress import ProgressStatus, agency_progress
+from rollout.progress import agency_progress
 
 register = template.Library()
 
@@ -38,7 +38,6 @@ def agency_plans(agency, user) -> list[dict]:
             "programme": programme,
             "plan": plan,
             "progress": progress,
-            "status_label": ProgressStatus(progress.status).label if progress else "",
             "can_create": plan is None and may_create,
         })
     return rows

@@ -21,7 +21,7 @@ def urge_panel(context, agency):
         "urges": urge_history(agency),
         "user_is_reviewer": reviewer,
         "recipients": urge_recipients(agency) if reviewer else [],
-        "urge_form": UrgeForm(initial={"programme": Programme.objects.first()}, auto_id="urge_%s")
+        "urge_form": UrgeForm(initial={"programme": Programme.objects.current()}, auto_id="urge_%s")
         if reviewer
         else None,
         "csrf_token": context.get("csrf_token"),

@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from reports import exports
-from reports.forms import default_programme
 from reports.render import RENDERERS
 from rollout.models import Programme
 
@@ -81,7 +80,7 @@ class Command(BaseCommand):
 
     def _programme(self, pk: int | None) -> Programme:
         if pk is None:
-            programme = default_programme()
+            programme = Programme.objects.current()
             if programme is None:
                 raise CommandError("There is no programme yet.")
             return programme

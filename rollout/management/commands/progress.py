@@ -1,10 +1,10 @@
 """``manage.py progress``: the progress engine's answer for a programme on a date, as a table or JSON.
 
-JSON object: ``as_of``, ``target_date`` (YYYY-MM-DD), ``tiers`` — one entry per tracked group (``tier`` is the
-group key: departments, districts, communes, public_service) followed by the ``mandatory`` groups together (the
-100% target) and the whole ``province``; each with ``mandatory``, ``total``, ``completed``, ``percent_completed``,
+JSON object: ``as_of``, ``target_date`` (YYYY-MM-DD), ``groups`` — one entry per tracked group (``group``:
+departments, districts, communes, public_service) followed by the ``mandatory`` groups together (the 100% target)
+and the whole ``province``; each with ``mandatory``, ``total``, ``completed``, ``percent_completed``,
 ``on_track``, ``at_risk``, ``off_track``, ``not_started`` — and ``agencies``: ``code``, ``name``, ``kind``,
-``tier`` (its group key), ``mandatory``, ``status``, ``stage``, ``percent_done``, ``overdue``, ``completed_on``.
+``group``, ``mandatory``, ``status``, ``stage``, ``percent_done``, ``overdue``, ``completed_on``.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 
 from agencies.dates import command_line_day
 from rollout.models import Programme
-from rollout.progress import AgencyProgress, GroupProgress, ProgrammeProgress, ProgressStatus, programme_progress
+from rollout.progress import AgencyProgress, GroupProgress, ProgrammeProgress, programme_progress
 
 
-def tier_json(group: GroupProgress) -> dict:
+def group_json(group: GroupProgress) -> dict:
     return {
-        "tier": group.group,
+        "group": group.group,
         "mandatory": group.mandatory,
         "total": group.total,
         "completed": group.completed,
@@ -39,7 +39,7 @@ def agency_json(agency: AgencyProgress) -> dict:
         "code": agency.code,
         "name": agency.name,
         "kind": agency.kind,
-        "tier": agency.group,
+        "group": agency.group,
         "mandatory": agency.is_mandatory,
         "status": agency.status,
         "stage": agency.stage,
@@ -53,7 +53,7 @@ def progress_json(progress: ProgrammeProgress) -> dict:
     return {
         "as_of": progress.as_of.isoformat(),
         "target_date": progress.target_date.isoformat(),
-        "tiers": [tier_json(group) for group in [*progress.groups, progress.mandatory, progress.province]],
+        "groups": [group_json(group) for group in [*progress.groups, progress.mandatory, progress.province]],
         "agencies": [agency_json(agency) for agency in progress.agencies],
     }
 
@@ -98,7 +98,7 @@ class Command(BaseCommand):
                 return Programme.objects.get(pk=pk)
             except Programme.DoesNotExist:
                 raise CommandError(_("No programme with id %(id)s.") % {"id": pk}) from None
-        programme = Programme.objects.order_by("-is_current", "-start_date", "-pk").first()
+        programme = Programme.objects.current()
         if programme is None:
             raise CommandError(_("There is no programme yet: create one (or run load_demo) first."))
         return programme
@@ -150,12 +150,11 @@ class Command(BaseCommand):
         for line in table(headers, rows, right=set(range(2, 9))):
             out.write(line)
         out.write("")
-        labels = dict(ProgressStatus.choices)
         rows = [
             [
                 a.code,
                 a.name[:45],
-                labels[a.status],
+                a.status_label,
                 a.stage,
                 f"{a.percent_done:.1f}",
                 a.overdue,
