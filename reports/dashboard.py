@@ -47,6 +47,7 @@ from rollout.progress import (
     ProgrammeProgress,
     ProgressStatus,
     completion_series,
+    documents_on,
     programme_progress,
 )
 
@@ -250,23 +251,6 @@ def _page_of(rows: list[AgencyProgress], choices: DashboardChoices):
     return paginator.page(number)
 
 
-def _documents(programme: Programme, plan_ids: list[int], as_of: dt.date) -> dict[int, Certificate | Declaration]:
-    """The first certificate or declaration of each plan on the page, as the programme's regime has it."""
-    if not plan_ids:
-        return {}
-    if programme.is_certification:
-        documents = (
-            Certificate.objects.filter(plan_id__in=plan_ids, issued_on__lte=as_of)
-            .select_related("certification_body")
-            .order_by("-issued_on")
-        )
-    else:
-        documents = Declaration.objects.filter(plan_id__in=plan_ids, decision_date__lte=as_of).order_by(
-            "-decision_date"
-        )
-    return {document.plan_id: document for document in documents}
-
-
 def _district_scope(district: District):
     """A district's own People's Committee and the agencies under it (its communes, wards, townships)."""
     return Agency.objects.filter(Q(pk=district.pk) | Q(parent_id=district.pk))
@@ -392,7 +376,7 @@ def build_dashboard(params) -> dict:
     missing = {row.parent_id for row in page.object_list if row.parent_id and row.parent_id not in names}
     if missing:
         names.update(Agency.objects.filter(pk__in=missing).values_list("pk", "name"))
-    documents = _documents(programme, [row.plan_id for row in page.object_list if row.plan_id], choices.as_of)
+    documents = documents_on(programme, choices.as_of, [row.plan_id for row in page.object_list if row.plan_id])
     kind_labels = dict(AgencyKind.choices)
     # Translated once for the page rather than once per row in the template.
     stage_text = _("Stage %(stage)s · %(done)s/%(total)s (%(percent)s%%)")

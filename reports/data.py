@@ -35,6 +35,7 @@ from rollout.progress import (
     ProgressStatus,
     agency_progress,
     completion_series,
+    documents_on,
     end_of_day,
     plan_milestones_on,
     programme_progress,
@@ -70,6 +71,7 @@ class ComplianceRecord:
     procedures_count: int
     notified_on: dt.date | None
     validity: str
+    pk: int  # of the certificate or declaration
 
     @property
     def kind_label(self) -> str:
@@ -119,6 +121,7 @@ def compliance_records(programme: Programme, as_of: dt.date, *, agency: Agency |
             procedures_count=c.procedures_count,
             notified_on=None,
             validity=validity_on(c.expires_on, as_of),
+            pk=c.pk,
         )
         for c in certificates.iterator(chunk_size=2000)
     ]
@@ -136,6 +139,7 @@ def compliance_records(programme: Programme, as_of: dt.date, *, agency: Agency |
             procedures_count=d.procedures_count,
             notified_on=d.notified_on if d.notified_on and d.notified_on <= as_of else None,
             validity=Validity.VALID,
+            pk=d.pk,
         )
         for d in declarations.iterator(chunk_size=2000)
     ]
@@ -143,11 +147,10 @@ def compliance_records(programme: Programme, as_of: dt.date, *, agency: Agency |
     return records
 
 
-def latest_record_by_agency(records: list[ComplianceRecord]) -> dict[int, ComplianceRecord]:
-    latest: dict[int, ComplianceRecord] = {}
-    for record in records:  # sorted by agency, then issue date: the last one wins
-        latest[record.agency_id] = record
-    return latest
+def record_by_agency(programme: Programme, as_of: dt.date, records: list[ComplianceRecord]) -> dict:
+    """Each agency's record on ``as_of``: the one the progress engine names as its plan's document."""
+    named = {(document._meta.model_name, document.pk) for document in documents_on(programme, as_of).values()}
+    return {record.agency_id: record for record in records if (record.kind, record.pk) in named}
 
 
 @dataclass
@@ -206,7 +209,7 @@ def _priority(row: ReportRow):
 
 def province_report(programme: Programme, as_of: dt.date, *, with_series: bool = True) -> ProvinceReport:
     progress = programme_progress(programme, as_of)
-    records = latest_record_by_agency(compliance_records(programme, as_of))
+    records = record_by_agency(programme, as_of, compliance_records(programme, as_of))
     rows = [ReportRow(agency, records.get(agency.agency_id)) for agency in progress.agencies]
     overdue = sorted(
         (r for r in rows if r.progress.overdue > 0 and r.progress.status != ProgressStatus.COMPLETED), key=_priority

@@ -204,6 +204,23 @@ def agency_progress(programme: Programme, agency: Agency, as_of: dt.date | None 
     return _agency_rows(programme, as_of, Agency.objects.filter(pk=agency.pk))[0]
 
 
+def documents_on(programme: Programme, as_of: dt.date, plan_ids: Iterable[int] | None = None) -> dict:
+    """The certificate (certification regime) or declaration (self-declaration) each plan of the programme
+    holds on ``as_of``: the latest issued or signed on or before that day, as a re-certification or a new
+    declaration replaces the earlier one. ``{plan id: document}``; ``plan_ids`` restricts the plans read.
+    The dashboard, the reports and the exports name an agency's document through this one answer."""
+    if programme.is_certification:
+        documents = Certificate.objects.filter(issued_on__lte=as_of).select_related("certification_body")
+        day = "issued_on"
+    else:
+        documents = Declaration.objects.filter(decision_date__lte=as_of)
+        day = "decision_date"
+    documents = documents.filter(plan__programme=programme)
+    if plan_ids is not None:
+        documents = documents.filter(plan_id__in=list(plan_ids))
+    return {document.plan_id: document for document in documents.order_by("plan_id", day, "pk")}
+
+
 def completion_series(
     programme: Programme, dates: Iterable[dt.date], *, agencies=None
 ) -> dict[str, list[tuple[dt.date, float]]]:
