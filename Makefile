@@ -1,18 +1,22 @@
 # The two set-up commands (see README): `make run` and `make test`.
 VENV := .venv
 PY := $(VENV)/bin/python
-export DEBUG ?= 1
+PORT ?= 8000
 
 .PHONY: run test setup setup-dev migrate demo lint format messages worker beat
 
+# The demo as production serves it: DEBUG off (settings from .env, written by the set-up), static files
+# collected and served by WhiteNoise, gunicorn; the daily reminder sweep runs in-process (rollout's `serve`).
 run: setup migrate demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py collectstatic --no-input -v 0
+	$(PY) manage.py serve --bind 127.0.0.1:$(PORT)
 
 test: setup-dev
-	$(PY) -m pytest $(PYTEST_ARGS)
+	DEBUG=1 $(PY) -m pytest $(PYTEST_ARGS)
 
 setup:
 	bash scripts/setup.sh run
+	$(PY) scripts/write_env.py --port $(PORT)
 
 setup-dev:
 	bash scripts/setup.sh dev
@@ -32,8 +36,8 @@ format:
 	$(VENV)/bin/ruff format .
 
 messages:
-	$(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles --no-obsolete
-	$(PY) manage.py makemessages -d djangojs -l vi -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles --no-obsolete
+	DEBUG=1 $(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles --no-obsolete
+	DEBUG=1 $(PY) manage.py makemessages -d djangojs -l vi -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles --no-obsolete
 
 worker:
 	$(VENV)/bin/celery -A iso_portal worker -l info --max-memory-per-child=400000

@@ -15,6 +15,41 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
+ENV_FILE_VARIABLE = "ISO_PORTAL_ENV_FILE"
+
+
+def load_env_file(default: Path) -> Path | None:
+    """Read the local environment file (``KEY=VALUE`` lines, ``#`` comments) into ``os.environ``.
+
+    The file is ``default`` unless ISO_PORTAL_ENV_FILE names another one (empty: none). Variables already in
+    the environment win over the file, so an operator's ``export`` always has the last word. Answers the file
+    read, or None."""
+    named = os.environ.get(ENV_FILE_VARIABLE)
+    if named == "":
+        return None
+    path = Path(named) if named else default
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if named:
+            raise ImproperlyConfigured(f"{ENV_FILE_VARIABLE}: no such file {named!r}") from None
+        return None
+    except OSError as exc:
+        raise ImproperlyConfigured(f"{ENV_FILE_VARIABLE}: cannot read {str(path)!r}: {exc.strerror}") from exc
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, equals, value = line.removeprefix("export ").partition("=")
+        key, value = key.strip(), value.strip()
+        if not equals or not key.isidentifier():
+            raise ImproperlyConfigured(f"{path}, line {number}: expected NAME=value, got {line!r}")
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        os.environ.setdefault(key, value)
+    return path
+
+
 def _raw(name: str) -> str | None:
     """The variable's value, or the content of the file named by NAME_FILE (for secrets)."""
     file_name = os.environ.get(f"{name}_FILE")

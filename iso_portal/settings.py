@@ -5,11 +5,16 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from iso_portal.env import env_bool, env_database, env_int, env_list, env_redis_url, env_str
+from iso_portal.env import env_bool, env_database, env_int, env_list, env_redis_url, env_str, load_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# The local environment file written by the set-up (scripts/write_env.py): manage.py, the web server, the worker
+# and beat all read it here, so a command works in a new shell as it does under `make run`.
+ENV_FILE = load_env_file(BASE_DIR / ".env")
 
 DEBUG = env_bool("DEBUG", False)
+# The illustrative demo (`make run`): load_demo may run with DEBUG off, and the in-process tasks sweep at start-up.
+DEMO = env_bool("DEMO", False)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
@@ -101,7 +106,7 @@ USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "iso_portal_language"
-LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
@@ -174,8 +179,10 @@ REMINDER_TEST_SEND_LOCK = env_str("REMINDER_TEST_SEND_LOCK", "")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Security: strict by default, relaxed only by DEBUG for local work.
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# Cookies only over HTTPS, unless a local plain-HTTP installation (the demo) says otherwise.
+SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None

@@ -6,6 +6,9 @@ import tempfile
 from pathlib import Path
 
 os.environ.setdefault("DEBUG", "true")
+# A local .env written by `make run` is the demo's, not the tests': neither this process nor the ones the tests
+# start (manage.py, Celery) read it.
+os.environ["ISO_PORTAL_ENV_FILE"] = ""
 
 from iso_portal.settings import *  # noqa: E402,F403
 

@@ -167,3 +167,11 @@ def test_unknown_programme_is_refused(province):
 def test_no_programme_at_all_is_refused(db):
     with pytest.raises(CommandError, match="no programme"):
         run()
+
+
+def test_a_date_before_the_programmes_start_says_it_had_not_started(province):
+    text = run("--programme", str(province.pk), "--as-of", "2006-06-30")
+    assert f"The programme had not started on 30/06/2006: it starts on {province.start_date:%d/%m/%Y}" in text
+    assert "days to the target" not in text
+    assert json.loads(run("--programme", str(province.pk), "--as-of", "2006-06-30", "--json"))["started"] is False
+    assert json.loads(run("--programme", str(province.pk), "--as-of", AS_OF, "--json"))["started"] is True

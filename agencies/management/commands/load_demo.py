@@ -23,14 +23,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--force", action="store_true",
-            help="Load even when DEBUG is off (the demo accounts share one published password).",
+            help="Load even when DEBUG and DEMO are off (the demo accounts share one published password).",
         )
 
     def handle(self, *args, force: bool = False, **options):
-        if not settings.DEBUG and not force:
+        if not settings.DEBUG and not settings.DEMO and not force:
             raise CommandError(
                 "load_demo refuses to run with DEBUG off: the demo accounts share a published password. "
-                "Use --force to load it anyway."
+                "Use --force to load it anyway (the demo's own environment file sets DEMO=1)."
             )
         demo.load(self.stdout)
         rollout_demo = _rollout_demo()

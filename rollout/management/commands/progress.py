@@ -1,6 +1,7 @@
 """``manage.py progress``: the progress engine's answer for a programme on a date, as a table or JSON.
 
-JSON object: ``as_of``, ``target_date`` (YYYY-MM-DD), ``groups`` — one entry per tracked group (``group``:
+JSON object: ``as_of``, ``started`` (false before the programme's start date), ``target_date`` (YYYY-MM-DD),
+``groups`` — one entry per tracked group (``group``:
 departments, districts, communes, public_service) followed by the ``mandatory`` groups together (the 100% target)
 and the whole ``province``; each with ``mandatory``, ``total``, ``completed``, ``percent_completed``,
 ``on_track``, ``at_risk``, ``off_track``, ``not_started`` — and ``agencies``: ``code``, ``name``, ``kind``,
@@ -49,9 +50,10 @@ def agency_json(agency: AgencyProgress) -> dict:
     }
 
 
-def progress_json(progress: ProgrammeProgress) -> dict:
+def progress_json(progress: ProgrammeProgress, programme: Programme) -> dict:
     return {
         "as_of": progress.as_of.isoformat(),
+        "started": progress.as_of >= programme.start_date,
         "target_date": progress.target_date.isoformat(),
         "groups": [group_json(group) for group in [*progress.groups, progress.mandatory, progress.province]],
         "agencies": [agency_json(agency) for agency in progress.agencies],
@@ -88,7 +90,7 @@ class Command(BaseCommand):
         programme = self.programme(options["programme"])
         progress = programme_progress(programme, day)
         if options["json"]:
-            self.stdout.write(json.dumps(progress_json(progress), ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps(progress_json(progress, programme), ensure_ascii=False, indent=2))
             return
         self.write_tables(programme, progress)
 
@@ -112,6 +114,16 @@ class Command(BaseCommand):
     def write_tables(self, programme: Programme, progress: ProgrammeProgress) -> None:
         out = self.stdout
         out.write(f"{programme.name}")
+        if progress.as_of < programme.start_date:
+            out.write(
+                _("The programme had not started on %(as_of)s: it starts on %(start)s (target %(target)s).")
+                % {
+                    "as_of": progress.as_of.strftime("%d/%m/%Y"),
+                    "start": programme.start_date.strftime("%d/%m/%Y"),
+                    "target": progress.target_date.strftime("%d/%m/%Y"),
+                }
+            )
+            return
         out.write(
             _("As of %(as_of)s; target %(target)s (%(days)s days to the target)")
             % {
