@@ -89,3 +89,17 @@ def can(user, agency: Agency, access: Access) -> bool:
     if access is Access.VIEW and sees_all_agencies(user):
         return True
     return user.is_authenticated and (user.is_superuser or user.has_perm(access.value, agency))
+
+
+def acts_for(user, duty: str) -> bool:
+    """Does the user act for the provincial body that holds this duty of the directive (``CoordinatingRole``)?
+
+    Staff of that body with the viewer role do (e.g. Finance's funding, Home Affairs' procedures); its ISO officer
+    and head work on the body's own plan like any agency's.
+    """
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    agency = user.agency if user.agency_id else None
+    return agency is not None and user.role == UserRole.VIEWER and agency.coordinating_role == duty

@@ -385,6 +385,12 @@ def load(stdout: TextIO) -> None:
         {"username": "viewer-stc", "first_name": "Hương", "last_name": "Lê Thu",
          "agency_id": departments["STC"].pk, "role": UserRole.VIEWER,
          "position": "Chuyên viên Phòng Hành chính sự nghiệp, Sở Tài chính"},
+        {"username": "viewer-snv", "first_name": "Hải", "last_name": "Ngô Minh",
+         "agency_id": departments["SNV"].pk, "role": UserRole.VIEWER,
+         "position": "Chuyên viên Phòng Cải cách hành chính, Sở Nội vụ"},
+        {"username": "viewer-skhdt", "first_name": "Thảo", "last_name": "Vũ Phương",
+         "agency_id": departments["SKHDT"].pk, "role": UserRole.VIEWER,
+         "position": "Chuyên viên Phòng Tổng hợp, Sở Kế hoạch và Đầu tư"},
     ]
     for index, agency in enumerate(mandatory):
         head_family, head_given = agency.head_name.rsplit(" ", 1)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views, views_dashboard
+from reports import registers, views, views_dashboard
 
 app_name = "reports"
 
@@ -12,6 +12,7 @@ urlpatterns: list = [
     path("agency/", views.agency_pick, name="agency_pick"),
     path("agency/<slug:code>/", views.agency, name="agency"),
     path("export/", views.export, name="export"),
+    path("registers/<slug:register>.xlsx", registers.export, name="register_export"),
     path("jobs/<int:pk>/", views.job, name="job"),
     path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
 ]

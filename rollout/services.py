@@ -100,6 +100,12 @@ def _claim(obj, expected_version: int | None):
     return fresh
 
 
+def claim_version(obj, expected_version: int | None):
+    """Optimistic locking for any versioned model with history, also the registers of the apps above rollout:
+    a fresh copy with the version raised, or ``ConcurrentEditError`` when someone saved in between."""
+    return _claim(obj, expected_version)
+
+
 def _claim_current(obj):
     """Claim a row that a service changes as a consequence of the user's action, whatever its version."""
     model = type(obj)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from agencies.access import Access, can, is_dost, is_reviewer, restrict
-from rollout import services
+from rollout import panels, services
 from rollout.access import (
     certificate_for_user,
     declaration_for_user,
@@ -127,6 +127,7 @@ def plan(request, pk: int):
         "declarations": plan.declarations.all(),
         "history": plan_history(plan),
         "today": today,
+        "panels": panels.render("plan", request, plan),
         **plan_actions(request.user, plan),
     })
 
@@ -325,6 +326,7 @@ def milestone(request, pk: int):
         .order_by("-at", "-pk"),
         "evidence": milestone.evidence.select_related("uploaded_by"),
         "history": history_of(milestone),
+        "panels": panels.render("milestone", request, milestone),
     })
 
 
@@ -425,7 +427,7 @@ def _result_page(request, item, *, form_class, update, kind: str):
         item.refresh_from_db()
     return render(request, "rollout/result_detail.html", {
         "item": item, "plan": item.plan, "form": form, "conflict": conflict, "kind": kind,
-        "history": history_of(item),
+        "history": history_of(item), "panels": panels.render("result", request, item),
     })
 
 

@@ -84,6 +84,15 @@ def viewer(db) -> User:
 
 
 @pytest.fixture
+def home_affairs(db) -> User:
+    """Staff of Home Affairs, which keeps the catalogue of administrative procedures."""
+    agency = Agency.objects.create(
+        code="SNV", name="Sở Nội vụ", kind=AgencyKind.DEPARTMENT, coordinating_role="home_affairs"
+    )
+    return make_user("viewer-snv", agency=agency, role=UserRole.VIEWER)
+
+
+@pytest.fixture
 def committee_user(role_groups) -> User:
     return make_user("committee", groups=[role_groups[0]])
 

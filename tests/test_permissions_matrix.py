@@ -30,16 +30,18 @@ from django.core.files.base import ContentFile
 from django.urls import get_resolver, reverse
 
 from agencies.models import CommitteeMember
+from procedures.models import AdministrativeProcedure
 from rollout.models import Certificate, CertificationBody, Declaration, Evidence, Regime
 from tests.fixtures_rollout_ui import make_plan, make_programme
 
-ANONYMOUS, OFFICER_A, OFFICER_B, HEAD_A, DOST, COMMITTEE, VIEWER = (
-    "anonymous", "officer_a", "officer_b", "head_a", "dost", "committee", "viewer",
+ANONYMOUS, OFFICER_A, OFFICER_B, HEAD_A, DOST, COMMITTEE, VIEWER, HOME_AFFAIRS = (
+    "anonymous", "officer_a", "officer_b", "head_a", "dost", "committee", "viewer", "home_affairs",
 )
-ROLES = (ANONYMOUS, OFFICER_A, OFFICER_B, HEAD_A, DOST, COMMITTEE, VIEWER)
+# VIEWER is Finance's staff; HOME_AFFAIRS is Home Affairs' (a viewer too, who keeps the procedures catalogue).
+ROLES = (ANONYMOUS, OFFICER_A, OFFICER_B, HEAD_A, DOST, COMMITTEE, VIEWER, HOME_AFFAIRS)
 USER_FIXTURE = {
     OFFICER_A: "officer_a", OFFICER_B: "officer_b", HEAD_A: "head_a",
-    DOST: "dost_user", COMMITTEE: "committee_user", VIEWER: "viewer",
+    DOST: "dost_user", COMMITTEE: "committee_user", VIEWER: "viewer", HOME_AFFAIRS: "home_affairs",
 }
 LOGIN, REDIRECT = "login redirect", "redirect"
 
@@ -105,7 +107,7 @@ ROWS: list[Row] = [
     # Rollout: plans, milestones, evidence, certificates and declarations, review, registry
     Row("rollout:plan", lambda w: {"pk": w.plan_a.pk}, own_agency_only()),
     Row("rollout:plan", lambda w: {"pk": w.plan_b.pk}, {**everyone(200), OFFICER_A: 404, HEAD_A: 404}),
-    Row("rollout:my_plan", expected={**everyone(REDIRECT), DOST: 404, COMMITTEE: 404, VIEWER: 200}),
+    Row("rollout:my_plan", expected={**everyone(REDIRECT), DOST: 404, COMMITTEE: 404, VIEWER: 200, HOME_AFFAIRS: 200}),
     Row("rollout:plan_due_dates", lambda w: {"pk": w.plan_a.pk}, officer_a_only()),
     Row("rollout:plan_submit", lambda w: {"pk": w.plan_a.pk}, officer_a_only()),
     Row("rollout:plan_head_approve", lambda w: {"pk": w.plan_a.pk}, {**everyone(404), HEAD_A: 200}),
@@ -127,8 +129,26 @@ ROWS: list[Row] = [
     Row("rollout:registry_new", {"kind": "no-such-kind"}, everyone(404)),
     Row("rollout:registry_edit", lambda w: {"kind": "body", "pk": w.certification_body.pk},
         {**everyone(404), DOST: 200}),
+    # Administrative procedures: Home Affairs keeps the catalogue; officers choose their own agency's scopes
+    Row("procedures:index"),
+    Row("procedures:agency", lambda w: {"code": w.agency_a.code}, own_agency_only()),
+    Row("procedures:new", lambda w: {"code": w.agency_a.code}, {**everyone(404), HOME_AFFAIRS: 200}),
+    Row("procedures:edit", lambda w: {"code": w.agency_a.code, "pk": w.procedure_a.pk},
+        {**everyone(404), HOME_AFFAIRS: 200}),
+    # Agency B's procedure through agency A's code is not found.
+    Row("procedures:edit", lambda w: {"code": w.agency_a.code, "pk": w.procedure_b.pk}, everyone(404)),
+    Row("procedures:import", lambda w: {"code": w.agency_a.code}, everyone(405)),
+    Row("procedures:import", lambda w: {"code": w.agency_a.code}, {**everyone(404), HOME_AFFAIRS: REDIRECT},
+        method="post"),
+    Row("procedures:scope", lambda w: {"kind": "plan", "pk": w.plan_a.pk}, officer_a_only()),
+    Row("procedures:scope", lambda w: {"kind": "certificate", "pk": w.certificate_a.pk}, officer_a_only()),
+    Row("procedures:scope", lambda w: {"kind": "declaration", "pk": w.declaration_a.pk}, officer_a_only()),
+    Row("procedures:scope", lambda w: {"kind": "plan", "pk": w.plan_b.pk}, {**everyone(404), OFFICER_B: 200}),
+    Row("procedures:scope", lambda w: {"kind": "agency", "pk": w.plan_a.pk}, everyone(404)),
+    Row("reports:register_export", {"register": "procedures"}),
+    Row("reports:register_export", {"register": "no-such-register"}, everyone(404)),
 ]
-COVERED_NAMESPACES = ["agencies"]
+COVERED_NAMESPACES = ["agencies", "procedures"]
 
 
 @pytest.fixture
@@ -141,8 +161,17 @@ def world(agency_a, agency_b):
         committee=agency_b.steering_committee, name="Phạm Thị Dung", position="Chánh Văn phòng", role="member"
     )
     return types.SimpleNamespace(
-        agency_a=agency_a, agency_b=agency_b, member_a=member_a, member_b=member_b, **rollout_world(agency_a, agency_b)
+        agency_a=agency_a, agency_b=agency_b, member_a=member_a, member_b=member_b, **rollout_world(agency_a, agency_b),
+        **procedures_world(agency_a, agency_b),
     )
+
+
+def procedures_world(agency_a, agency_b) -> dict:
+    def listed(agency, code):
+        return AdministrativeProcedure.objects.create(agency=agency, code=code, name="TTHC", field="Đất đai",
+                                                      level="province")
+
+    return {"procedure_a": listed(agency_a, "1.001"), "procedure_b": listed(agency_b, "2.001")}
 
 
 def rollout_world(agency_a, agency_b) -> dict:

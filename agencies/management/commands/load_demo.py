@@ -1,20 +1,27 @@
-"""Load the illustrative Hưng Yên 2007 demo: agencies, committees, accounts, then the rollout demo if present."""
+"""Load the illustrative Hưng Yên 2007 demo: agencies, committees, accounts, then the demo of every app above
+(its ``demo.load(stdout)``, in the order of INSTALLED_APPS, which is the order of the floors)."""
 
 import importlib
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from agencies import demo
 
 
-def _rollout_demo():
-    try:
-        return importlib.import_module("rollout.demo")
-    except ModuleNotFoundError as error:
-        if error.name != "rollout.demo":
-            raise
-        return None
+def _demos_above():
+    for config in apps.get_app_configs():
+        if config.name == "agencies":
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.demo":
+                raise
+            continue
+        if hasattr(module, "load"):
+            yield module
 
 
 class Command(BaseCommand):
@@ -33,9 +40,8 @@ class Command(BaseCommand):
                 "Use --force to load it anyway (the demo's own environment file sets DEMO=1)."
             )
         demo.load(self.stdout)
-        rollout_demo = _rollout_demo()
-        if rollout_demo is not None and hasattr(rollout_demo, "load"):
-            rollout_demo.load(self.stdout)
+        for app_demo in _demos_above():
+            app_demo.load(self.stdout)
         self.stdout.write(self.style.SUCCESS(
             f"Demo loaded. Every demo account's password is {settings.DEMO_PASSWORD!r}."
         ))

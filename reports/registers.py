@@ -1,0 +1,85 @@
+"""XLSX exports of the registers kept by the provincial bodies: each register names who may download it,
+its columns and its rows (read through the register's own access rules), written by ``exports.to_xlsx``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.utils import timezone, translation
+from django.views.decorators.http import require_GET
+
+from agencies.access import restrict
+from procedures.coverage import covered_procedure_ids
+from procedures.models import AdministrativeProcedure
+from reports.exports import INTEGER_FORMAT, XLSX_TYPE, Column, to_xlsx
+from rollout.models import Programme
+
+
+@dataclass(frozen=True)
+class Register:
+    title: str
+    stem: str
+    columns: tuple[Column, ...]
+    rows: Callable  # (user) -> list of rows
+    allowed: Callable = lambda user: user.is_authenticated
+
+
+def procedure_rows(user) -> list[list]:
+    programme = Programme.objects.first()
+    today = timezone.localdate()
+    procedures = restrict(AdministrativeProcedure.objects.select_related("agency"), user).order_by(
+        "agency__code", "field", "code"
+    )
+    covered = covered_procedure_ids(programme, today) if programme else set()
+    return [
+        [
+            index,
+            p.agency.code,
+            p.agency.name,
+            p.code,
+            p.name,
+            p.field,
+            p.get_level_display(),
+            "Có" if p.active else "Không",
+            "Có" if p.pk in covered else "Không",
+        ]
+        for index, p in enumerate(procedures, start=1)
+    ]
+
+
+REGISTERS: dict[str, Register] = {
+    "procedures": Register(
+        "Danh mục TTHC",
+        "danh-muc-tthc",
+        (
+            Column("STT", 6, INTEGER_FORMAT),
+            Column("Mã cơ quan", 14),
+            Column("Tên cơ quan, đơn vị", 40),
+            Column("Mã TTHC", 16),
+            Column("Tên thủ tục hành chính", 60),
+            Column("Lĩnh vực", 24),
+            Column("Cấp", 14),
+            Column("Còn hiệu lực", 10),
+            Column("Thuộc phạm vi HTQLCL", 12),
+        ),
+        procedure_rows,
+    ),
+}
+
+
+@login_required
+@require_GET
+def export(request, register: str):
+    entry = REGISTERS.get(register)
+    if entry is None or not entry.allowed(request.user):
+        raise Http404("No such register")
+    with translation.override("vi"):
+        rows = entry.rows(request.user)
+    about = [("Lập lúc", timezone.localtime().strftime("%d/%m/%Y %H:%M")), ("Số dòng", len(rows))]
+    content = to_xlsx(entry.columns, rows, title=entry.title, about=about)
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{entry.stem}-{timezone.localdate().isoformat()}.xlsx"'
+    return response
