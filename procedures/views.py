@@ -26,7 +26,7 @@ from rollout.services import ConcurrentEditError
 
 
 def _current_programme():
-    return Programme.objects.first()  # ordered: the current programme first
+    return Programme.objects.current()
 
 
 def _require_keeper(user) -> None:

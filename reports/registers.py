@@ -28,7 +28,7 @@ class Register:
 
 
 def procedure_rows(user) -> list[list]:
-    programme = Programme.objects.first()
+    programme = Programme.objects.current()
     today = timezone.localdate()
     procedures = restrict(AdministrativeProcedure.objects.select_related("agency"), user).order_by(
         "agency__code", "field", "code"
