@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test setup setup-dev migrate demo lint format messages worker beat
+.PHONY: run test test-clock setup setup-dev migrate demo lint format messages worker beat
 
 # The demo as production serves it: DEBUG off (settings from .env, written by the set-up), static files
 # collected and served by WhiteNoise, gunicorn; the daily reminder sweep runs in-process (rollout's `serve`).
@@ -13,6 +13,10 @@ run: setup migrate demo
 
 test: setup-dev
 	DEBUG=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+# The whole suite under libfaketime at 03:00, 12:00, 23:30 and 00:30 on 1 January (province time), four runs.
+test-clock: setup-dev
+	PYTEST_ARGS="$(PYTEST_ARGS)" bash scripts/test_clock.sh
 
 setup:
 	bash scripts/setup.sh run

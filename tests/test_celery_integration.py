@@ -67,6 +67,16 @@ def _wait(condition, timeout: float, what: str, interval: float = 0.1):
     raise AssertionError(f"Timed out after {timeout:.0f}s waiting for {what}")
 
 
+def machine_clock(environ) -> dict[str, str]:
+    """The environment without libfaketime, which ``make test-clock`` runs the suite under: Redis, like PostgreSQL,
+    is a service of the machine on the machine's clock (and its allocator cannot start under libfaketime)."""
+    return {
+        key: value
+        for key, value in environ.items()
+        if not key.startswith("FAKETIME") and not (key == "LD_PRELOAD" and "faketime" in value)
+    }
+
+
 @pytest.fixture(scope="module")
 def redis_url():
     url = os.environ.get("REDIS_URL")
@@ -75,20 +85,10 @@ def redis_url():
         return
     workdir = tempfile.mkdtemp(prefix="iso_redis_")
     port = _free_port()
+    options = {"port": port, "bind": "127.0.0.1", "save": "", "appendonly": "no", "dir": workdir}
     server = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            workdir,
-        ],
+        ["redis-server", *(part for name, value in options.items() for part in (f"--{name}", str(value)))],
+        env=machine_clock(os.environ),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -156,12 +156,12 @@ class Processes:
     def __init__(self, workdir: Path, env: dict[str, str]):
         self.workdir, self.env, self.running = workdir, env, []
 
-    def start(self, name: str, *args: str, extra_env=None) -> subprocess.Popen:
+    def start(self, name: str, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
         with open(self.workdir / f"{name}.log", "ab") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "iso_portal", *args],
                 cwd=settings.BASE_DIR,
-                env={**self.env, **(extra_env or {})},
+                env=env or self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -346,7 +346,7 @@ def start_beat(processes: Processes, env: dict[str, str], *, name: str = "beat",
         "beat at a set time needs libfaketime (Debian package libfaketime; scripts/setup.sh dev installs it)"
     )
     fake_clock = {"LD_PRELOAD": FAKETIME_LIBRARY, "FAKETIME": f"@{fake_now}", "TZ": SCHEDULE_TIMEZONE}
-    return processes.start(name, *args, extra_env=fake_clock)
+    return processes.start(name, *args, env={**machine_clock(env), **fake_clock})
 
 
 def queued_tasks(env: dict[str, str]) -> list[str]:
