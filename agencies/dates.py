@@ -16,11 +16,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 HISTORY_FLOOR = dt.date(2000, 1, 1)
 HORIZON_YEARS = 10
+PROGRAMME_START = _("the programme's start")
 
 
 def horizon(today: dt.date | None = None) -> dt.date:
@@ -33,7 +34,7 @@ def horizon(today: dt.date | None = None) -> dt.date:
 
 
 def _shown(day: dt.date) -> str:
-    return formats.date_format(day, "SHORT_DATE_FORMAT")
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"  # the portal's way in both languages
 
 
 def not_before_history(value: dt.date | None) -> None:
@@ -67,7 +68,7 @@ def within_horizon(value: dt.date | None) -> None:
         )
 
 
-def not_before(value: dt.date | None, start: dt.date | None, *, what) -> None:
+def not_before(value: dt.date | None, *, start: dt.date | None, what) -> None:
     """``value`` is not before ``start`` (e.g. the programme's start); ``what`` names the start."""
     if value is not None and start is not None and value < start:
         raise ValidationError(
@@ -91,3 +92,21 @@ def command_line_day(text: str | None, *, option: str) -> dt.date | None:
             f"({HISTORY_FLOOR.isoformat()} to {horizon().isoformat()})."
         )
     return day
+
+
+class DateChecks:
+    """Collects date checks per field, so one save reports every implausible date at once."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[ValidationError]] = {}
+
+    def check(self, field: str, check, value: dt.date | None, **kwargs) -> DateChecks:
+        try:
+            check(value, **kwargs)
+        except ValidationError as error:
+            self.errors.setdefault(field, []).append(error)
+        return self
+
+    def raise_errors(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)

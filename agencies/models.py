@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from agencies.dates import DateChecks, not_in_future
+
 COMMITTEE_GROUP = "provincial steering committee"
 DOST_GROUP = "DOST coordinator"
 
@@ -225,6 +227,11 @@ class SteeringCommittee(models.Model):
 
     def __str__(self) -> str:
         return str(_("ISO steering committee of %(agency)s") % {"agency": self.agency})
+
+    def clean(self) -> None:
+        dates = DateChecks()
+        dates.check("decision_date", not_in_future, self.decision_date)
+        dates.raise_errors()
 
 
 class MemberRole(models.TextChoices):

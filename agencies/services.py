@@ -76,6 +76,7 @@ def update_committee(
     committee.decision_number = decision_number
     committee.decision_date = decision_date
     committee.management_representative = management_representative
+    committee.full_clean(exclude=["agency"])
     _record_author(committee, by)
     committee.save()
     return committee

@@ -244,12 +244,14 @@ def update_due_dates(plan: ImplementationPlan, due_dates: dict[int, dt.date], *,
             _refuse(_("A milestone does not belong to this plan."))
         if due_date is None:
             errors[str(milestone.pk)] = _("Enter a due date.")
-        elif due_date < fresh.start_date:
-            errors[str(milestone.pk)] = _("The due date cannot precede the plan's start date (%(start)s).") % {
-                "start": fresh.start_date.strftime("%d/%m/%Y")}
         elif due_date != milestone.due_date:
             milestone.due_date = due_date
-            changed.append(milestone)
+            try:
+                milestone.clean()  # the model's rules: not before the plan's start, not past the horizon
+            except ValidationError as error:
+                errors[str(milestone.pk)] = error.message_dict.get("due_date") or error.messages
+            else:
+                changed.append(milestone)
     if errors:
         raise ValidationError(errors)
     if changed and fresh.head_approved_at:

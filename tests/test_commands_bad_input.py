@@ -63,7 +63,11 @@ def test_the_command_line_shows_one_line_and_exits_non_zero():
     environment.pop("REDIS_URL", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "progress", "--as-of", "9999-12-31", "--json"],
-        cwd=PROJECT, env=environment, capture_output=True, text=True, timeout=120,
+        cwd=PROJECT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert len(result.stderr.strip().splitlines()) == 1

@@ -25,8 +25,13 @@ def renewed(db):
     rollout = build_rollout()
     first = Certificate.objects.get(number="HT 1234.10")
     renewal = Certificate.objects.create(
-        plan=first.plan, number="HT 1234.10-R", certification_body=first.certification_body,
-        issued_on=dt.date(2010, 5, 20), expires_on=dt.date(2013, 5, 19), scope="60 TTHC", procedures_count=60,
+        plan=first.plan,
+        number="HT 1234.10-R",
+        certification_body=first.certification_body,
+        issued_on=dt.date(2010, 5, 20),
+        expires_on=dt.date(2013, 5, 19),
+        scope="60 TTHC",
+        procedures_count=60,
     )
     return rollout | {"first": first, "renewal": renewal}
 
@@ -52,8 +57,9 @@ def test_the_dashboard_the_report_and_the_export_name_the_same_certificate(clien
         expected = documents_on(renewed["programme"], as_of)[renewed["first"].plan_id]
 
         on_dashboard = dashboard_document(client, committee_user, "SNV", as_of)
-        in_report = next(r for r in province_report(renewed["programme"], as_of, with_series=False).rows
-                         if r.progress.code == "SNV").record
+        in_report = next(
+            r for r in province_report(renewed["programme"], as_of, with_series=False).rows if r.progress.code == "SNV"
+        ).record
         workbook = openpyxl.load_workbook(io.BytesIO(export("agencies", renewed["programme"], as_of, "xlsx").content))
         sheet = workbook.worksheets[0]
         header = [cell.value for cell in sheet[1]]

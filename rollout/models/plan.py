@@ -16,6 +16,8 @@ from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from agencies.dates import PROGRAMME_START, DateChecks, not_before, not_in_future, within_horizon
+
 
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -80,6 +82,14 @@ class ImplementationPlan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("rollout:plan", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        programme_start = self.programme.start_date if self.programme_id else None
+        dates = DateChecks()
+        dates.check("start_date", within_horizon, self.start_date)
+        dates.check("completed_on", not_in_future, self.completed_on)
+        dates.check("completed_on", not_before, self.completed_on, start=programme_start, what=PROGRAMME_START)
+        dates.raise_errors()
 
 
 class PlanTransition(models.Model):
@@ -186,11 +196,15 @@ class Milestone(models.Model):
         return reverse("rollout:milestone", kwargs={"pk": self.pk})
 
     def clean(self) -> None:
+        programme_start = self.plan.programme.start_date if self.plan_id else None
+        dates = DateChecks()
+        dates.check("due_date", within_horizon, self.due_date)
+        dates.check("completed_on", not_in_future, self.completed_on)
+        dates.check("completed_on", not_before, self.completed_on, start=programme_start, what=PROGRAMME_START)
+        dates.raise_errors()
         errors = {}
         if self.status == MilestoneStatus.DONE and not self.completed_on:
             errors["completed_on"] = _("A done milestone needs its completion date.")
-        if self.completed_on and self.completed_on > timezone.localdate():
-            errors["completed_on"] = _("The completion date cannot be in the future.")
         if self.status == MilestoneStatus.BLOCKED and not self.blocked_reason.strip():
             errors["blocked_reason"] = _("Say why the milestone is blocked.")
         if self.plan_id and self.due_date and self.due_date < self.plan.start_date:
@@ -333,10 +347,14 @@ class Certificate(models.Model):
         return self.number
 
     def clean(self) -> None:
+        programme_start = self.plan.programme.start_date if self.plan_id else None
+        dates = DateChecks()
+        dates.check("issued_on", not_in_future, self.issued_on)
+        dates.check("issued_on", not_before, self.issued_on, start=programme_start, what=PROGRAMME_START)
+        dates.check("expires_on", within_horizon, self.expires_on)
+        dates.raise_errors()
         if self.issued_on and self.expires_on and self.expires_on <= self.issued_on:
             raise ValidationError({"expires_on": _("A certificate cannot expire before it is issued.")})
-        if self.issued_on and self.issued_on > timezone.localdate():
-            raise ValidationError({"issued_on": _("The issue date cannot be in the future.")})
 
 
 class Declaration(models.Model):
@@ -373,7 +391,11 @@ class Declaration(models.Model):
         return self.decision_number
 
     def clean(self) -> None:
+        programme_start = self.plan.programme.start_date if self.plan_id else None
+        dates = DateChecks()
+        dates.check("decision_date", not_in_future, self.decision_date)
+        dates.check("decision_date", not_before, self.decision_date, start=programme_start, what=PROGRAMME_START)
+        dates.check("notified_on", not_in_future, self.notified_on)
+        dates.raise_errors()
         if self.decision_date and self.notified_on and self.notified_on < self.decision_date:
             raise ValidationError({"notified_on": _("DOST cannot be notified before the decision is signed.")})
-        if self.decision_date and self.decision_date > timezone.localdate():
-            raise ValidationError({"decision_date": _("The decision date cannot be in the future.")})

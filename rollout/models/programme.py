@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from agencies.dates import DateChecks, not_before_history, within_horizon
 from agencies.models import MANDATORY_GROUPS, AgencyGroup
 
 
@@ -65,6 +66,10 @@ class Programme(models.Model):
         return self.name
 
     def clean(self) -> None:
+        dates = DateChecks()
+        dates.check("start_date", not_before_history, self.start_date)
+        dates.check("target_date", within_horizon, self.target_date)
+        dates.raise_errors()
         if self.start_date and self.target_date and self.target_date <= self.start_date:
             raise ValidationError({"target_date": _("The target date must come after the start date.")})
         unknown = set(self.mandatory_groups or []) - set(AgencyGroup.values)

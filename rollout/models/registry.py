@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from agencies.dates import DateChecks, within_horizon
+
 
 class CertificationBody(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -92,6 +94,10 @@ class Engagement(models.Model):
         return f"{self.agency} — {self.consultant or self.certification_body}"
 
     def clean(self) -> None:
+        dates = DateChecks()
+        dates.check("start_date", within_horizon, self.start_date)
+        dates.check("end_date", within_horizon, self.end_date)
+        dates.raise_errors()
         if not self.consultant_id and not self.certification_body_id:
             raise ValidationError(_("Choose a consultant or a certification body."))
         if self.start_date and self.end_date and self.end_date < self.start_date:
