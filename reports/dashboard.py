@@ -380,6 +380,7 @@ def build_dashboard(params) -> dict:
     kind_labels = dict(AgencyKind.choices)
     # Translated once for the page rather than once per row in the template.
     stage_text = _("Stage %(stage)s · %(done)s/%(total)s (%(percent)s%%)")
+    maintenance_text = _("maintenance %(done)s/%(total)s")
     stage_label = _("Stage reached by %(agency)s")
     agency_url = reverse("agencies:detail", kwargs={"code": URL_PLACEHOLDER})
     page.object_list = [
@@ -391,10 +392,15 @@ def build_dashboard(params) -> dict:
             stage_text=stage_text
             % {
                 "stage": row.stage,
-                "done": row.milestones_done,
-                "total": row.milestones_total,
+                "done": row.needed_done,
+                "total": row.needed,
                 "percent": number_format(row.percent_done, 1),
-            },
+            }
+            + (
+                " · " + maintenance_text % {"done": row.maintenance_done, "total": row.maintenance_total}
+                if row.maintenance_total and row.is_completed
+                else ""
+            ),
             stage_label=stage_label % {"agency": row.name},
             is_district=row.kind in DISTRICT_KINDS,
             url=agency_url.replace(URL_PLACEHOLDER, row.code),

@@ -15,21 +15,32 @@ Everything is answered *as of a date* D (default: today) from the dated records,
   ``Certificate.issued_on``; self-declaration regime — the earliest ``Declaration.decision_date``.
   It counts as completed on D if that day is ≤ D.
 
-An agency's status on D is decided in this order:
+An agency's status on D is decided in this order (lateness is never hidden: an agency with overdue work is
+late whether or not it has started, and doing work never makes it look worse than doing nothing):
 
 1. **completed** — its completion day is on or before D;
-2. **not started** — no plan on D, or none of its milestones is done, in progress or blocked on D;
+2. **not started** — nothing of its plan is due yet: no plan on D, or no milestone overdue on D and none done,
+   in progress or blocked on D — except a mandatory agency once the target has passed, which is off track
+   (everything was due by then; an encouraged agency was never obliged);
 3. **off track** — the target date has passed (D > target) without completion;
 4. otherwise the *forecast* F is projected from the agency's own pace: ``pace = done milestones / days since
    the plan started`` (at least one day), ``F = D + remaining / pace`` where *remaining* counts the milestones
    up to and including the completion milestone (stage 8 by default; maintenance after it does not delay
-   completion) less the done ones. With no milestone done yet there is no pace and no forecast;
+   completion) less the done ones. With no milestone done yet but one overdue, F is the forecast the agency
+   would have if it finished one milestone on D (the best pace it can show by starting now), so starting
+   never makes it look worse; with nothing done and nothing overdue there is no pace and no forecast;
 5. **off track** — F is later than target + 90 days;
-6. **at risk** — F is after the target (but within 90 days), or a milestone is *seriously overdue*
-   (due more than 30 days before D and not done on D);
-7. **on track** — otherwise: F on or before the target (or no forecast yet) and nothing seriously overdue.
+6. **at risk** — F is after the target (but within 90 days), or a milestone is *overdue* on D;
+7. **on track** — otherwise: F on or before the target (or no forecast yet) and nothing overdue.
 
-A milestone is *overdue* on D when its due date is before D and it is not done on D (``overdue`` counts them).
+A milestone is *overdue* on D when its due date is before D and it is not done on D (``overdue`` counts them;
+``seriously_overdue`` those due more than 30 days before D).
+
+Completion counts what completion needs: ``needed`` is the number of milestones up to and including the
+completion milestone, ``needed_done`` how many of them are done (all of them once the agency completed: the
+certificate or declaration proves them), ``percent_done`` = needed_done / needed, and ``stage`` is at least the
+completion milestone's number once completed. The maintenance milestones after the completion one are counted
+apart (``maintenance_total``, ``maintenance_done``: done milestones beyond the ones completion needs).
 
 Aggregation happens in the database. Whatever the number of agencies, ``programme_progress`` runs three to
 five queries: the agencies with their plans (a filtered LEFT JOIN; correlated subqueries give the plan's
@@ -67,6 +78,7 @@ from django.db.models import (
     Case,
     Count,
     DateTimeField,
+    Exists,
     ExpressionWrapper,
     F,
     FilteredRelation,
@@ -127,7 +139,7 @@ class AgencyProgress:
     stage_name: str
     milestones_total: int
     milestones_done: int
-    percent_done: float  # 0–100, one decimal
+    percent_done: float  # 0–100, one decimal: needed_done / needed
     overdue: int  # milestones due before the date and not done on it
     completed_on: dt.date | None
     forecast_on: dt.date | None  # projected completion from the agency's own pace
@@ -136,10 +148,22 @@ class AgencyProgress:
     last_update: dt.datetime | None  # the latest milestone status change recorded by the end of the date
     seriously_overdue: int = 0  # overdue by more than SERIOUSLY_OVERDUE_DAYS days
     in_progress: int = 0  # milestones in progress or blocked on the date
+    needed: int = 0  # milestones up to and including the completion milestone
+    needed_done: int = 0  # of those, done on the date (all of them once completed)
+    maintenance_total: int = 0  # milestones after the completion milestone
+    maintenance_done: int = 0
 
     @property
     def is_mandatory(self) -> bool:
         return self.tier == Tier.MANDATORY
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == ProgressStatus.COMPLETED
+
+    @property
+    def is_late(self) -> bool:
+        return self.status in (ProgressStatus.AT_RISK, ProgressStatus.OFF_TRACK)
 
     @property
     def status_label(self) -> str:
@@ -159,6 +183,8 @@ class GroupProgress:
     at_risk: int
     off_track: int
     not_started: int
+    with_overdue: int = 0  # agencies not completed with at least one overdue milestone
+    overdue_milestones: int = 0  # their overdue milestones together
 
 
 @dataclass(frozen=True)
@@ -395,6 +421,7 @@ class _PlanFigures(NamedTuple):
     stage: int = 0  # highest number of a done milestone
     to_completion: int = 0  # milestones up to and including the completion milestone
     last_update: dt.datetime | None = None  # the latest status change recorded by the end of the date
+    maintenance_done: int = 0  # done milestones numbered after the completion milestone
 
 
 _NO_MILESTONES = _PlanFigures()
@@ -433,12 +460,16 @@ def _milestone_figures_grouped(as_of: dt.date, plans: dict, *, few: bool) -> dic
         .annotate(last=Max("at"))
         .values("last")
     )
+    after_completion = Exists(
+        Milestone.objects.filter(plan=OuterRef("plan"), is_completion=True, number__lt=OuterRef("number"))
+    )
     rows = (
         Milestone.objects.filter(**plans)
         .order_by()
         .annotate(status_then=Subquery(latest.values("to_status")[:1]))
         .values_list("plan_id", "status_then")
         .annotate(
+            maintenance=Count("pk", filter=Q(after_completion)),
             n=Count("pk"),
             due_before=Count("pk", filter=Q(due_date__lt=as_of)),
             due_long_before=Count("pk", filter=Q(due_date__lt=long_ago)),
@@ -448,12 +479,13 @@ def _milestone_figures_grouped(as_of: dt.date, plans: dict, *, few: bool) -> dic
         )
     )
     sums: dict[int, _Tally] = defaultdict(_Tally)
-    for plan_id, status, n, due_before, due_long_before, top, completion_number, last_update in rows:
+    for plan_id, status, maintenance, n, due_before, due_long_before, top, completion_number, last_update in rows:
         tally = sums[plan_id]
         tally.total += n
         if status == MilestoneStatus.DONE:
             tally.done += n
             tally.stage = max(tally.stage, top)
+            tally.maintenance_done += maintenance
         else:
             tally.overdue += due_before
             tally.seriously_overdue += due_long_before
@@ -487,6 +519,7 @@ class _Tally:
     stage: int = 0
     completion_number: int | None = None
     last_update: dt.datetime | None = None
+    maintenance_done: int = 0
 
     def figures(self) -> _PlanFigures:
         return _PlanFigures(
@@ -498,11 +531,17 @@ class _Tally:
             self.stage,
             _to_completion(self.total, self.completion_number),
             self.last_update,
+            self.maintenance_done,
         )
 
 
 _DISTINCT_ON_FIGURES = """
-WITH milestone (id, plan_id, number, due_date, is_completion) AS ({milestones}),
+WITH plan_milestone (id, plan_id, number, due_date, is_completion) AS ({milestones}),
+milestone AS (
+    SELECT plan_milestone.*,
+           number > min(number) FILTER (WHERE is_completion) OVER (PARTITION BY plan_id) AS after_completion
+    FROM plan_milestone
+),
 latest (milestone_id, to_status) AS ({latest}),
 recorded (milestone_id, at) AS ({recorded})
 SELECT milestone.plan_id,
@@ -513,7 +552,8 @@ SELECT milestone.plan_id,
        count(*) FILTER (WHERE milestone.due_date < %s AND latest.to_status IS DISTINCT FROM %s),
        coalesce(max(milestone.number) FILTER (WHERE latest.to_status = %s), 0),
        least(min(milestone.number) FILTER (WHERE milestone.is_completion), count(*)),
-       max(recorded.at)
+       max(recorded.at),
+       count(*) FILTER (WHERE latest.to_status = %s AND milestone.after_completion)
 FROM milestone
 LEFT JOIN latest ON latest.milestone_id = milestone.id
 LEFT JOIN recorded ON recorded.milestone_id = milestone.id
@@ -556,7 +596,7 @@ def _milestone_figures_distinct_on(as_of: dt.date, plans: dict) -> dict[int, _Pl
         *parts["milestones"][1],
         *parts["latest"][1],
         *parts["recorded"][1],
-        *(done, in_progress, blocked, as_of, done, long_ago, done, done),
+        *(done, in_progress, blocked, as_of, done, long_ago, done, done, done),
     )
     with connection.cursor() as cursor:
         # Parallel workers would each repeat both DISTINCT ON scans (the inner side of a parallel merge join is
@@ -601,15 +641,23 @@ def _agency_rows(programme: Programme, as_of: dt.date, base, *, restricted: bool
             figures = milestones.get(plan_id, _NO_MILESTONES)
         else:  # no plan, or not yet on the date
             figures, completed_on, status_then = _NO_MILESTONES, None, None
-        total, done, active, overdue, seriously_overdue, stage, to_completion, last_update = figures
-        forecast = None
-        if completed_on:
-            status, forecast = ProgressStatus.COMPLETED, completed_on
-        elif not plan_id or done + active == 0:
-            status = ProgressStatus.NOT_STARTED
-        else:
-            forecast = forecast_completion(plan_start, as_of, done, to_completion)
-            status = classify(as_of, target, forecast, seriously_overdue)
+        total, done, active, overdue, seriously_overdue, stage, to_completion, last_update, maintenance_done = figures
+        status, forecast = agency_status(
+            as_of,
+            target,
+            has_plan=bool(plan_id),
+            mandatory=tiers[group] == Tier.MANDATORY,
+            plan_start=plan_start,
+            completed_on=completed_on,
+            done=done,
+            active=active,
+            overdue=overdue,
+            to_completion=to_completion,
+        )
+        needed = to_completion
+        needed_done = needed if completed_on else done - maintenance_done
+        if completed_on:  # the certificate or declaration proves the completion stage reached
+            stage = max(stage, needed)
         rows.append(
             AgencyProgress(
                 agency_id=pk,
@@ -624,7 +672,7 @@ def _agency_rows(programme: Programme, as_of: dt.date, base, *, restricted: bool
                 stage_name=stage_names.get(stage, ""),
                 milestones_total=total,
                 milestones_done=done,
-                percent_done=_percent(done, total),
+                percent_done=_percent(needed_done, needed),
                 overdue=overdue,
                 completed_on=completed_on,
                 forecast_on=forecast,
@@ -633,6 +681,10 @@ def _agency_rows(programme: Programme, as_of: dt.date, base, *, restricted: bool
                 last_update=last_update,
                 seriously_overdue=seriously_overdue,
                 in_progress=active,
+                needed=needed,
+                needed_done=needed_done,
+                maintenance_total=total - needed,
+                maintenance_done=maintenance_done,
             )
         )
     return rows
@@ -651,13 +703,41 @@ def forecast_completion(start: dt.date, as_of: dt.date, done: int, to_completion
     return as_of + dt.timedelta(days=math.ceil(remaining * elapsed / done))
 
 
-def classify(as_of: dt.date, target: dt.date, forecast: dt.date | None, seriously_overdue: int) -> ProgressStatus:
-    """Steps 3–7 of the rule in the module docstring, for an agency that has started and not completed."""
+def agency_status(
+    as_of: dt.date,
+    target: dt.date,
+    *,
+    has_plan: bool,
+    mandatory: bool,
+    plan_start: dt.date | None,
+    completed_on: dt.date | None,
+    done: int,
+    active: int,
+    overdue: int,
+    to_completion: int,
+) -> tuple[ProgressStatus, dt.date | None]:
+    """The rule of the module docstring (steps 1–7): the agency's status on ``as_of`` and its forecast."""
+    if completed_on:
+        return ProgressStatus.COMPLETED, completed_on
+    if not has_plan or done + active == 0 and overdue == 0:
+        late = mandatory and as_of > target  # everything was due by the target
+        return (ProgressStatus.OFF_TRACK if late else ProgressStatus.NOT_STARTED), None
+    if done == 0 and overdue > 0:
+        # No pace yet: the best the agency can show is one milestone finished today.
+        forecast = forecast_completion(plan_start, as_of, 1, to_completion)
+    else:
+        forecast = forecast_completion(plan_start, as_of, done, to_completion)
+    return classify(as_of, target, forecast, overdue), forecast
+
+
+def classify(as_of: dt.date, target: dt.date, forecast: dt.date | None, overdue: int) -> ProgressStatus:
+    """Steps 3–7 of the rule in the module docstring, for an agency that has started or has work overdue and
+    has not completed."""
     if as_of > target:
         return ProgressStatus.OFF_TRACK
     if forecast is not None and forecast > target + dt.timedelta(days=AT_RISK_MARGIN_DAYS):
         return ProgressStatus.OFF_TRACK
-    if (forecast is not None and forecast > target) or seriously_overdue > 0:
+    if (forecast is not None and forecast > target) or overdue > 0:
         return ProgressStatus.AT_RISK
     return ProgressStatus.ON_TRACK
 
@@ -684,6 +764,8 @@ def _totals(key: str, label, mandatory: bool, members: list[AgencyProgress]) -> 
         at_risk=counts[ProgressStatus.AT_RISK],
         off_track=counts[ProgressStatus.OFF_TRACK],
         not_started=counts[ProgressStatus.NOT_STARTED],
+        with_overdue=sum(1 for agency in members if agency.overdue and not agency.is_completed),
+        overdue_milestones=sum(agency.overdue for agency in members if not agency.is_completed),
     )
 
 

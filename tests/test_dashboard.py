@@ -79,6 +79,7 @@ def test_every_tile_figure_is_the_engines(client, province):
             "percent_completed": f"{group.percent_completed:.1f}", "total": str(group.total),
             "completed": str(group.completed), "on_track": str(group.on_track), "at_risk": str(group.at_risk),
             "off_track": str(group.off_track), "not_started": str(group.not_started),
+            "with_overdue": str(group.with_overdue),
         }
         assert figures == expected, group.group
 

@@ -113,10 +113,73 @@ def test_plan_created_after_the_date_does_not_exist_yet(programme):
     assert agency_progress(programme, agency, D(2008, 3, 1)).milestones_total == 9
 
 
-def test_plan_with_nothing_done_is_not_started(programme):
+# A plan made on 1/6/2007 for the target 30/6/2010 has its milestones 1–3 due on 6/8/2007, 11/10/2007 and
+# 21/2/2008 (rollout.planning.spread_due_dates: 1,125 days shared by the weights 1, 1, 2, 5, 3, 2, 1, 2).
+@pytest.mark.parametrize(
+    ("as_of", "overdue", "forecast", "expected"),
+    [
+        # Nothing due yet: not started.
+        (D(2007, 8, 6), 0, None, ProgressStatus.NOT_STARTED),
+        # Milestone 1 overdue since yesterday; one milestone done today would give 67 days per milestone,
+        # 7 more to the certificate: 7 × 67 = 469 days → 18/11/2008, before the target; overdue → at risk.
+        (D(2007, 8, 7), 1, D(2008, 11, 18), ProgressStatus.AT_RISK),
+        # Two overdue; 133 days per milestone: 7 × 133 = 931 days → 30/4/2010, still before the target.
+        (D(2007, 10, 12), 2, D(2010, 4, 30), ProgressStatus.AT_RISK),
+        # 214 days per milestone: 7 × 214 = 1,498 days → 7/2/2012, beyond target + 90 days → off track.
+        (D(2008, 1, 1), 2, D(2012, 2, 7), ProgressStatus.OFF_TRACK),
+        # The target has passed.
+        (D(2010, 7, 1), 8, None, ProgressStatus.OFF_TRACK),
+    ],
+)
+def test_a_plan_with_nothing_done_is_late_once_something_is_overdue(programme, as_of, overdue, forecast, expected):
     agency = make_agency("SA")
     make_plan(agency, programme)
-    assert agency_progress(programme, agency, D(2008, 1, 1)).status == ProgressStatus.NOT_STARTED
+    progress = agency_progress(programme, agency, as_of)
+    assert (progress.status, progress.overdue) == (expected, overdue)
+    if forecast is not None:
+        assert progress.forecast_on == forecast
+
+
+@pytest.mark.parametrize("as_of", [D(2007, 8, 7), D(2007, 10, 12), D(2008, 1, 1), D(2009, 6, 1)])
+def test_doing_work_never_makes_an_agency_look_worse_than_doing_nothing(programme, as_of):
+    idle, busy = make_agency("IDLE"), make_agency("BUSY")
+    make_plan(idle, programme)
+    set_status(make_plan(busy, programme), 1, MilestoneStatus.DONE, as_of)
+    order = [ProgressStatus.ON_TRACK, ProgressStatus.AT_RISK, ProgressStatus.OFF_TRACK]
+    idle_status = agency_progress(programme, idle, as_of).status
+    busy_status = agency_progress(programme, busy, as_of).status
+    assert order.index(busy_status) <= order.index(idle_status)
+
+
+def test_a_mandatory_agency_without_a_plan_is_off_track_after_the_target_an_encouraged_one_not_started(programme):
+    department, commune = make_agency("SA"), make_agency("X1", kind=AgencyKind.COMMUNE)
+    assert agency_progress(programme, department, TARGET).status == ProgressStatus.NOT_STARTED
+    assert agency_progress(programme, department, D(2010, 7, 1)).status == ProgressStatus.OFF_TRACK
+    assert agency_progress(programme, commune, D(2010, 7, 1)).status == ProgressStatus.NOT_STARTED
+
+
+def test_a_started_agency_with_an_overdue_milestone_is_at_risk_however_good_its_pace(programme):
+    agency = make_agency("SA")
+    plan = make_plan(agency, programme)
+    finish(plan, [1, 2], D(2007, 6, 10), 10)  # 2 done in 20 days: forecast well before the target
+    assert agency_progress(programme, agency, D(2008, 2, 21)).status == ProgressStatus.ON_TRACK
+    late = agency_progress(programme, agency, D(2008, 2, 22))  # milestone 3 was due on 21/2/2008
+    assert (late.status, late.overdue) == (ProgressStatus.AT_RISK, 1)
+
+
+def test_a_completed_agency_shows_completion_and_counts_maintenance_apart(programme, body):
+    agency = make_agency("SA")
+    plan = make_plan(agency, programme)
+    finish(plan, range(1, 8), D(2007, 7, 1), 60)
+    certify(plan, body, D(2010, 3, 15))  # milestone 8 is not marked: the certificate proves it
+    before = agency_progress(programme, agency, D(2010, 3, 14))
+    assert (before.stage, before.needed_done, before.needed, before.percent_done) == (7, 7, 8, 87.5)
+    done = agency_progress(programme, agency, D(2010, 3, 15))
+    assert (done.stage, done.needed_done, done.needed, done.percent_done) == (8, 8, 8, 100.0)
+    assert (done.maintenance_done, done.maintenance_total) == (0, 1)
+    set_status(plan, 9, MilestoneStatus.DONE, D(2011, 3, 1))
+    maintained = agency_progress(programme, agency, D(2011, 3, 1))
+    assert (maintained.stage, maintained.percent_done, maintained.maintenance_done) == (9, 100.0, 1)
 
 
 def test_certificate_completes_the_agency_on_its_issue_day(programme, body):
@@ -143,7 +206,7 @@ def test_declaration_completes_under_the_self_declaration_regime(db):
     agency = make_agency("SA")
     plan = make_plan(agency, programme, created=D(2015, 2, 1))
     Declaration.objects.create(plan=plan, decision_number="5/QĐ", decision_date=D(2016, 5, 2), scope="TTHC")
-    assert agency_progress(programme, agency, D(2016, 5, 1)).status == ProgressStatus.NOT_STARTED
+    assert agency_progress(programme, agency, D(2016, 5, 1)).status != ProgressStatus.COMPLETED
     assert agency_progress(programme, agency, D(2016, 5, 2)).status == ProgressStatus.COMPLETED
 
 
@@ -156,7 +219,8 @@ def test_stage_percent_and_overdue_are_read_as_of_the_date(programme):
     as_of = D(2007, 8, 15)
     expected_overdue = sum(1 for number, day in due.items() if day < as_of and number not in (1, 2))
     progress = agency_progress(programme, agency, as_of)
-    assert (progress.stage, progress.milestones_done, progress.percent_done) == (2, 2, round(200 / 9, 1))
+    # 2 of the 8 milestones completion needs (the 9th, maintenance, is counted apart).
+    assert (progress.stage, progress.milestones_done, progress.percent_done) == (2, 2, 25.0)
     assert progress.overdue == expected_overdue
     assert progress.in_progress == 0
 
@@ -192,10 +256,11 @@ def test_forecast_projects_the_agency_pace():
 
 
 @pytest.mark.parametrize(
-    ("as_of", "forecast", "seriously_overdue", "expected"),
+    ("as_of", "forecast", "overdue", "expected"),
     [
         (D(2009, 1, 1), D(2010, 6, 30), 0, ProgressStatus.ON_TRACK),
         (D(2009, 1, 1), None, 0, ProgressStatus.ON_TRACK),
+        (D(2009, 1, 1), None, 1, ProgressStatus.AT_RISK),
         (D(2009, 1, 1), D(2010, 5, 1), 1, ProgressStatus.AT_RISK),
         (D(2009, 1, 1), D(2010, 7, 1), 0, ProgressStatus.AT_RISK),
         (D(2009, 1, 1), D(2010, 9, 28), 0, ProgressStatus.AT_RISK),
@@ -203,8 +268,8 @@ def test_forecast_projects_the_agency_pace():
         (D(2010, 7, 1), D(2010, 7, 2), 0, ProgressStatus.OFF_TRACK),
     ],
 )
-def test_status_rule(as_of, forecast, seriously_overdue, expected):
-    assert classify(as_of, TARGET, forecast, seriously_overdue) == expected
+def test_status_rule(as_of, forecast, overdue, expected):
+    assert classify(as_of, TARGET, forecast, overdue) == expected
 
 
 def test_slow_agency_is_off_track_and_fast_one_on_track(programme):
@@ -217,15 +282,16 @@ def test_slow_agency_is_off_track_and_fast_one_on_track(programme):
     assert status == {"FAST": ProgressStatus.ON_TRACK, "SLOW": ProgressStatus.OFF_TRACK}
 
 
-def test_seriously_overdue_milestone_puts_an_agency_at_risk(programme):
+def test_an_overdue_milestone_puts_a_fast_agency_at_risk_and_counts_as_serious_after_30_days(programme):
     agency = make_agency("SA")
     plan = make_plan(agency, programme)
     finish(plan, [1, 2, 3, 4, 5, 6], D(2007, 6, 10), 20)  # the last on 19/8/2007
     Milestone.objects.filter(plan=plan, number=7).update(due_date=D(2007, 10, 1))
     # Pace: 6 milestones in 152 days; 2 left up to the certificate → forecast Dec 2007, well before the target.
-    assert agency_progress(programme, agency, D(2007, 10, 31)).status == ProgressStatus.ON_TRACK
-    late = agency_progress(programme, agency, D(2007, 11, 1))
-    assert late.status == ProgressStatus.AT_RISK and late.seriously_overdue == 1
+    assert agency_progress(programme, agency, D(2007, 10, 1)).status == ProgressStatus.ON_TRACK
+    late = agency_progress(programme, agency, D(2007, 10, 2))
+    assert (late.status, late.overdue, late.seriously_overdue) == (ProgressStatus.AT_RISK, 1, 0)
+    assert agency_progress(programme, agency, D(2007, 11, 1)).seriously_overdue == 1
 
 
 def test_totals_per_group_mandatory_and_province(programme, body):

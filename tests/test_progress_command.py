@@ -69,7 +69,7 @@ def province(db):
     return programme
 
 
-def group(name, mandatory, total, completed, percent, on_track=0, at_risk=0, off_track=0, not_started=0):
+def group(name, mandatory, total, completed, percent, on_track=0, at_risk=0, off_track=0, not_started=0, overdue=0):
     return {
         "group": name,
         "mandatory": mandatory,
@@ -80,6 +80,7 @@ def group(name, mandatory, total, completed, percent, on_track=0, at_risk=0, off
         "at_risk": at_risk,
         "off_track": off_track,
         "not_started": not_started,
+        "with_overdue": overdue,
     }
 
 
@@ -88,15 +89,17 @@ def test_json_matches_the_figures_worked_out_by_hand(province):
     # S2: 7 done in 1,034 days since 1/6/2007, 1 left up to the certificate (milestone 8) → forecast
     # 31/3/2010 + 148 days = 26/8/2010: after the target but within 90 days → at risk.
     # S3: 2 done → 6 left at 517 days each → years late → off track; milestones 3–7 overdue.
+    # X1: nothing done but 1–7 overdue: one milestone done today would be 1,034 days each, 7 left → off track.
+    # Percentages count the 8 milestones completion needs: S1 completed 100%, S2 7/8, S3 2/8.
     assert answer["as_of"] == AS_OF
     assert answer["target_date"] == "2010-06-30"
     assert answer["groups"] == [
-        group("departments", True, 3, 1, 33.3, at_risk=1, off_track=1),
+        group("departments", True, 3, 1, 33.3, at_risk=1, off_track=1, overdue=1),
         group("districts", True, 1, 0, 0.0, not_started=1),
-        group("communes", False, 1, 0, 0.0, not_started=1),
+        group("communes", False, 1, 0, 0.0, off_track=1, overdue=1),
         group("public_service", False, 0, 0, 0.0),
-        group("mandatory", True, 4, 1, 25.0, at_risk=1, off_track=1, not_started=1),
-        group("province", False, 5, 1, 20.0, at_risk=1, off_track=1, not_started=2),
+        group("mandatory", True, 4, 1, 25.0, at_risk=1, off_track=1, not_started=1, overdue=1),
+        group("province", False, 5, 1, 20.0, at_risk=1, off_track=2, not_started=1, overdue=2),
     ]
 
     def row(code, kind, agency_group, mandatory, status, stage, percent, overdue, completed_on=None):
@@ -115,10 +118,10 @@ def test_json_matches_the_figures_worked_out_by_hand(province):
 
     assert answer["agencies"] == [
         row("H1", "district", "districts", True, "not_started", 0, 0.0, 0),
-        row("S1", "department", "departments", True, "completed", 8, 88.9, 0, "2010-01-15"),
-        row("S2", "department", "departments", True, "at_risk", 7, 77.8, 0),
-        row("S3", "department", "departments", True, "off_track", 2, 22.2, 5),
-        row("X1", "commune", "communes", False, "not_started", 0, 0.0, 7),
+        row("S1", "department", "departments", True, "completed", 8, 100.0, 0, "2010-01-15"),
+        row("S2", "department", "departments", True, "at_risk", 7, 87.5, 0),
+        row("S3", "department", "departments", True, "off_track", 2, 25.0, 5),
+        row("X1", "commune", "communes", False, "off_track", 0, 0.0, 7),
     ]
 
 
@@ -135,7 +138,7 @@ def test_table_lists_groups_and_agencies(province):
     assert "Departments and sectors" in text
     assert "Mandatory agencies" in text
     s2 = next(line for line in text.splitlines() if line.startswith("S2 "))
-    assert "At risk" in s2 and "77.8" in s2
+    assert "At risk" in s2 and "87.5" in s2
 
 
 def test_default_programme_is_the_current_one(province):

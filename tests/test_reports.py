@@ -181,7 +181,8 @@ class TestAgencyReport:
         text = pdf_text(buffer.getvalue())
         progress = agency_progress(rollout["programme"], snv, AS_OF)
 
-        assert f"{progress.milestones_done}/{progress.milestones_total} nội dung ({vn(progress.percent_done)}%)" in text
+        needed = f"{progress.needed_done}/{progress.needed} nội dung cần để hoàn thành ({vn(progress.percent_done)}%)"
+        assert needed in text
         assert "Quyết định số 1/QĐ-SNV ngày 01/06/2007" in text
         assert "Xây dựng và ban hành tài liệu 31/12/2008 20/11/2008" in text  # due, then done
         assert "HT 1234.10" in text and "14/03/2013" in text
@@ -194,7 +195,7 @@ class TestAgencyReport:
         text = pdf_text(buffer.getvalue())
         assert "20/11/2008" not in text
         assert "HT 1234.10" not in text
-        assert "1/3 nội dung (33,3%)" in text
+        assert "1/3 nội dung cần để hoàn thành (33,3%)" in text
 
 
 class TestDostReport:

@@ -4,8 +4,9 @@ JSON object: ``as_of``, ``started`` (false before the programme's start date), `
 ``groups`` — one entry per tracked group (``group``:
 departments, districts, communes, public_service) followed by the ``mandatory`` groups together (the 100% target)
 and the whole ``province``; each with ``mandatory``, ``total``, ``completed``, ``percent_completed``,
-``on_track``, ``at_risk``, ``off_track``, ``not_started`` — and ``agencies``: ``code``, ``name``, ``kind``,
-``group``, ``mandatory``, ``status``, ``stage``, ``percent_done``, ``overdue``, ``completed_on``.
+``on_track``, ``at_risk``, ``off_track``, ``not_started``, ``with_overdue`` (agencies with overdue milestones) —
+and ``agencies``: ``code``, ``name``, ``kind``, ``group``, ``mandatory``, ``status``, ``stage``, ``percent_done``
+(of the milestones completion needs), ``overdue``, ``completed_on``.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ def group_json(group: GroupProgress) -> dict:
         "at_risk": group.at_risk,
         "off_track": group.off_track,
         "not_started": group.not_started,
+        "with_overdue": group.with_overdue,
     }
 
 
