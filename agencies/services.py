@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.dispatch import Signal
 from guardian.shortcuts import assign_perm, get_perms, remove_perm
 
 from agencies.access import Access
@@ -24,6 +25,10 @@ PERMISSIONS_OF_ROLE: dict[str, set[str]] = {
     UserRole.VIEWER: {Access.VIEW.value},
 }
 _ALL_AGENCY_PERMISSIONS = {access.value for access in Access}
+
+# Sent inside the transaction that records a committee's establishing decision (number and date both known),
+# with ``committee`` and ``by``: the rollout completes the plans' committee milestone from it.
+committee_established = Signal()
 
 
 @transaction.atomic
@@ -79,6 +84,8 @@ def update_committee(
     committee.full_clean(exclude=["agency"])
     _record_author(committee, by)
     committee.save()
+    if committee.decision_number and committee.decision_date:
+        committee_established.send(sender=SteeringCommittee, committee=committee, by=by)
     return committee
 
 

@@ -19,7 +19,7 @@ import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -333,6 +333,45 @@ def add_evidence(milestone: Milestone, uploaded_file, *, by, description: str = 
         evidence.file.delete(save=False)
         raise
     return evidence
+
+
+# --- the committee's establishing decision completes the committee milestone -----------------------------------
+
+COMMITTEE_STAGE_NUMBER = 1  # DESIGN.md's stage 1: steering committee established (decision no./date)
+
+
+def committee_milestones(agency):
+    """The agency's open milestones of the committee stage, one per plan (the first of the stage)."""
+    of_stage = Q(stage__number=COMMITTEE_STAGE_NUMBER) | Q(stage__isnull=True, number=COMMITTEE_STAGE_NUMBER)
+    open_ones = Milestone.objects.filter(of_stage, plan__agency=agency).order_by("plan_id", "number")
+    first_per_plan = {}
+    for milestone in open_ones.select_related("plan"):
+        first_per_plan.setdefault(milestone.plan_id, milestone)
+    return [m for m in first_per_plan.values() if m.status != MilestoneStatus.DONE]
+
+
+@transaction.atomic
+def complete_committee_milestones(committee, *, by) -> list[Milestone]:
+    """The committee's establishing decision is the evidence of stage 1: each plan's committee milestone is done
+    on the decision's date, the decision named in the status change's note. The caller has checked the user may
+    change the agency's committee."""
+    note = str(
+        _("Steering committee established by decision %(number)s of %(date)s (recorded on the agency page).")
+        % {"number": committee.decision_number, "date": committee.decision_date.strftime("%d/%m/%Y")}
+    )
+    completed = []
+    for milestone in committee_milestones(committee.agency):
+        from_status = milestone.status
+        fresh = _claim_current(milestone)
+        fresh.status, fresh.completed_on, fresh.blocked_reason = MilestoneStatus.DONE, committee.decision_date, ""
+        _save(fresh, by)
+        MilestoneStatusChange.objects.create(
+            milestone=fresh, from_status=from_status, to_status=MilestoneStatus.DONE, by=by, note=note,
+            effective_on=committee.decision_date,
+        )
+        _start_work(fresh.plan, by=by)
+        completed.append(fresh)
+    return completed
 
 
 # --- certificate or declaration: completing the plan --------------------------------------------------------

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from agencies.access import Access, can, is_dost, is_reviewer, restrict
+from agencies.models import SteeringCommittee
 from rollout import panels, services
 from rollout.access import (
     certificate_for_user,
@@ -327,7 +328,18 @@ def milestone(request, pk: int):
         "evidence": milestone.evidence.select_related("uploaded_by"),
         "history": history_of(milestone),
         "panels": panels.render("milestone", request, milestone),
+        "committee": _committee_of(milestone),
     })
+
+
+def _committee_of(milestone: Milestone):
+    """The agency's steering committee, shown on the committee stage's milestone (its decision completes it)."""
+    stage_number = milestone.stage.number if milestone.stage else milestone.number
+    if stage_number != services.COMMITTEE_STAGE_NUMBER:
+        return None
+    return SteeringCommittee.objects.filter(agency=milestone.plan.agency).first() or SteeringCommittee(
+        agency=milestone.plan.agency
+    )
 
 
 @transaction.atomic
