@@ -72,7 +72,11 @@ def committee_edit(request, code: str):
     agency = agency_for_user(request.user, code, Access.MANAGE)
     committee = SteeringCommittee.objects.filter(agency=agency).first() or SteeringCommittee(agency=agency)
     form = SteeringCommitteeForm(request.POST or None, instance=committee)
-    if form.is_valid() and _apply(form, lambda: services.update_committee(agency, by=request.user, **form.cleaned_data)):
+
+    def record():
+        return services.update_committee(agency, by=request.user, **form.cleaned_data)
+
+    if form.is_valid() and _apply(form, record):
         messages.success(request, _("The steering committee was saved."))
         return redirect(agency)
     return render(request, "agencies/committee_form.html", {"agency": agency, "form": form})

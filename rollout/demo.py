@@ -37,7 +37,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from agencies.models import Agency, AgencyGroup, User, UserRole
+from agencies.models import Agency, AgencyGroup, SteeringCommittee, User, UserRole
 from rollout.models import (
     Certificate,
     CertificationBody,
@@ -306,6 +306,11 @@ class RolloutDemo:
     def history_current(self, programme: Programme, agencies: list[Agency]) -> None:
         r = random.Random(SEED + 3)
         stages = list(programme.stages.order_by("number"))
+        decisions = dict(
+            SteeringCommittee.objects.filter(agency__in=agencies, decision_date__isnull=False)
+            .exclude(decision_number="")
+            .values_list("agency_id", "decision_date")
+        )
         for index, agency in enumerate(agencies):
             created = programme.start_date + dt.timedelta(days=r.randint(5, 40))
             kind = ("draft", "submitted", "declared", "ahead", "steady", "steady", "steady", "behind")[index % 8]
@@ -318,13 +323,21 @@ class RolloutDemo:
                 lifecycle=kind != "draft",
                 approved=kind not in ("draft", "submitted"),
             )
-            if plan is None or kind in ("draft", "submitted"):
+            if plan is None:
                 continue
             milestones = self.milestones_of[id(plan)]
+            if agency.pk in decisions:
+                # The committee set up for the 2007 programme still stands: its decision completes stage 1, as
+                # recording it does in the portal (rollout.services.complete_committee_milestones).
+                self.change(milestones[0], MilestoneStatus.DONE, decisions[agency.pk], r, agency.pk)
+                self.changes[-1].at = self.at(created, r)  # known to the portal from the plan's creation
+            if kind in ("draft", "submitted"):
+                continue
             if kind == "declared":
                 days = self.spread(created + dt.timedelta(days=10), self.today - dt.timedelta(days=5), 8, r)
                 for milestone, day in zip(milestones[:8], days, strict=True):
-                    self.work(milestone, day, r, agency.pk)
+                    if milestone.status != MilestoneStatus.DONE:
+                        self.work(milestone, day, r, agency.pk)
                 decided = days[-1]
                 scope, procedures = self.scope(agency, r, IsoEdition.ISO_2015)
                 self.declarations.append(
@@ -346,6 +359,8 @@ class RolloutDemo:
             # except that a steady agency is a little behind on the latest one and a late agency on several.
             lag = {"ahead": -30, "steady": 10, "behind": 45}[kind]
             for milestone in milestones[:8]:
+                if milestone.status == MilestoneStatus.DONE:
+                    continue
                 done_on = milestone.due_date + dt.timedelta(days=lag + r.randint(-5, 5))
                 if done_on < self.today:
                     self.work(milestone, max(done_on, created + dt.timedelta(days=1)), r, agency.pk)

@@ -143,7 +143,11 @@ def start_plan(agency, programme, *, by) -> ImplementationPlan:
     _require(by, agency, Access.MANAGE, _("Only the agency's ISO officer can create its plan."))
     if ImplementationPlan.objects.filter(agency=agency, programme=programme).exists():
         _refuse(_("This agency already has a plan for this programme."))
-    return create_plan(agency, programme, by=by)
+    plan = create_plan(agency, programme, by=by)
+    committee = getattr(agency, "steering_committee", None)
+    if committee is not None and committee.decision_number and committee.decision_date:
+        complete_committee_milestones(committee, by=by)
+    return plan
 
 
 @transaction.atomic

@@ -11,9 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies import services as agency_services
+from rollout import services as rollout_services
 from rollout.models import Milestone, MilestoneStatus, MilestoneStatusChange, PlanStatus
 from rollout.progress import agency_progress
-from tests.fixtures_rollout_ui import make_plan, plan_a, plan_b, programme  # noqa: F401
+from tests import fixtures_rollout_ui as fx
+
+programme, plan_a, plan_b = fx.programme, fx.plan_a, fx.plan_b
 
 TODAY = timezone.make_aware(dt.datetime(2007, 10, 15, 9))
 
@@ -93,3 +96,9 @@ def test_the_committee_milestone_page_links_to_the_committee(login, committee_us
     assert f'href="{agency_a.get_absolute_url()}#committee-heading"' in text
     other = login(committee_user).get(Milestone.objects.get(plan=plan_a, number=2).get_absolute_url())
     assert "#committee-heading" not in other.content.decode()
+
+
+def test_a_plan_started_after_the_decision_was_recorded_has_its_committee_milestone_done(officer_a, agency_a):
+    plan = rollout_services.start_plan(agency_a, fx.make_programme(), by=officer_a)
+    milestone = committee_milestone(plan)
+    assert (milestone.status, milestone.completed_on) == (MilestoneStatus.DONE, dt.date(2007, 6, 1))
