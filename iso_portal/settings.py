@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "agencies",
     "rollout",
     "procedures",
+    "training",
     "reports",
 ]
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("agencies/", include("agencies.urls")),
     path("rollout/", include("rollout.urls")),
     path("procedures/", include("procedures.urls")),
+    path("training/", include("training.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

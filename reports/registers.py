@@ -14,8 +14,9 @@ from django.views.decorators.http import require_GET
 from agencies.access import restrict
 from procedures.coverage import covered_procedure_ids
 from procedures.models import AdministrativeProcedure
-from reports.exports import INTEGER_FORMAT, XLSX_TYPE, Column, to_xlsx
+from reports.exports import DATE_FORMAT, INTEGER_FORMAT, XLSX_TYPE, Column, to_xlsx
 from rollout.models import Programme
+from training.models import Attendance
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,30 @@ def procedure_rows(user) -> list[list]:
     ]
 
 
+def training_rows(user) -> list[list]:
+    attendances = restrict(Attendance.objects.select_related("agency", "course", "course__trainer"), user).order_by(
+        "course__starts_on", "course__title", "agency__code", "person_name"
+    )
+    return [
+        [
+            index,
+            a.course.title,
+            a.course.get_kind_display(),
+            a.course.starts_on,
+            a.course.ends_on,
+            a.course.place,
+            a.course.trainer_label,
+            a.agency.code,
+            a.agency.name,
+            a.person_name,
+            a.position,
+            a.get_status_display(),
+            a.get_result_display(),
+        ]
+        for index, a in enumerate(attendances, start=1)
+    ]
+
+
 REGISTERS: dict[str, Register] = {
     "procedures": Register(
         "Danh mục TTHC",
@@ -66,6 +91,26 @@ REGISTERS: dict[str, Register] = {
             Column("Thuộc phạm vi HTQLCL", 12),
         ),
         procedure_rows,
+    ),
+    "training": Register(
+        "Đào tạo",
+        "dao-tao",
+        (
+            Column("STT", 6, INTEGER_FORMAT),
+            Column("Khóa học", 44),
+            Column("Loại", 28),
+            Column("Từ ngày", 12, DATE_FORMAT),
+            Column("Đến ngày", 12, DATE_FORMAT),
+            Column("Địa điểm", 30),
+            Column("Giảng viên", 30),
+            Column("Mã cơ quan", 14),
+            Column("Tên cơ quan, đơn vị", 40),
+            Column("Họ và tên", 24),
+            Column("Chức vụ", 24),
+            Column("Chỗ học", 16),
+            Column("Kết quả", 14),
+        ),
+        training_rows,
     ),
 }
 

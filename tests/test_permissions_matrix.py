@@ -33,6 +33,7 @@ from agencies.models import CommitteeMember
 from procedures.models import AdministrativeProcedure
 from rollout.models import Certificate, CertificationBody, Declaration, Evidence, Regime
 from tests.fixtures_rollout_ui import make_plan, make_programme
+from training.models import Attendance, Course
 
 ANONYMOUS, OFFICER_A, OFFICER_B, HEAD_A, DOST, COMMITTEE, VIEWER, HOME_AFFAIRS = (
     "anonymous", "officer_a", "officer_b", "head_a", "dost", "committee", "viewer", "home_affairs",
@@ -145,10 +146,22 @@ ROWS: list[Row] = [
     Row("procedures:scope", lambda w: {"kind": "declaration", "pk": w.declaration_a.pk}, officer_a_only()),
     Row("procedures:scope", lambda w: {"kind": "plan", "pk": w.plan_b.pk}, {**everyone(404), OFFICER_B: 200}),
     Row("procedures:scope", lambda w: {"kind": "agency", "pk": w.plan_a.pk}, everyone(404)),
+    # Training: DOST manages courses and results; officers request places for their own people
+    Row("training:index"),
+    Row("training:people"),
+    Row("training:course", lambda w: {"pk": w.course.pk}),
+    Row("training:course_new", expected={**everyone(404), DOST: 200}),
+    Row("training:course_edit", lambda w: {"pk": w.course.pk}, {**everyone(404), DOST: 200}),
+    Row("training:request_place", lambda w: {"pk": w.course.pk}, everyone(405)),
+    Row("training:request_place", lambda w: {"pk": w.course.pk},
+        {**everyone(404), OFFICER_A: REDIRECT, OFFICER_B: 400, DOST: REDIRECT}, method="post",
+        data=lambda w: {"agency": w.agency_a.pk, "person_name": "Lê Văn Cường"}),
+    Row("training:attendance", lambda w: {"pk": w.attendance_a.pk}, {**everyone(404), DOST: 200}),
+    Row("reports:register_export", {"register": "training"}),
     Row("reports:register_export", {"register": "procedures"}),
     Row("reports:register_export", {"register": "no-such-register"}, everyone(404)),
 ]
-COVERED_NAMESPACES = ["agencies", "procedures"]
+COVERED_NAMESPACES = ["agencies", "procedures", "training"]
 
 
 @pytest.fixture
@@ -162,8 +175,15 @@ def world(agency_a, agency_b):
     )
     return types.SimpleNamespace(
         agency_a=agency_a, agency_b=agency_b, member_a=member_a, member_b=member_b, **rollout_world(agency_a, agency_b),
-        **procedures_world(agency_a, agency_b),
+        **procedures_world(agency_a, agency_b), **training_world(agency_a),
     )
+
+
+def training_world(agency_a) -> dict:
+    course = Course.objects.create(kind="awareness", title="Nhận thức chung", starts_on=dt.date(2007, 8, 20),
+                                   ends_on=dt.date(2007, 8, 21), place="Sở KH&CN")
+    return {"course": course, "attendance_a": Attendance.objects.create(course=course, agency=agency_a,
+                                                                        person_name="Nguyễn Thị Hoa")}
 
 
 def procedures_world(agency_a, agency_b) -> dict:
