@@ -72,6 +72,9 @@ class ComplianceRecord:
     notified_on: dt.date | None
     validity: str
     pk: int  # of the certificate or declaration
+    agency_group: str = ""
+    district_code: str = ""  # the district-level agency it is or belongs to, for the register's district filter
+    body_id: int | None = None  # the certification body; None for a declaration
 
     @property
     def kind_label(self) -> str:
@@ -92,6 +95,15 @@ def validity_on(expires_on: dt.date | None, as_of: dt.date) -> str:
     return Validity.VALID
 
 
+def district_code(agency: Agency) -> str:
+    """The code of the district-level agency this agency is, or belongs to; empty for provincial agencies."""
+    if agency.group == AgencyGroup.DISTRICTS:
+        return agency.code
+    if agency.parent is not None and agency.parent.group == AgencyGroup.DISTRICTS:
+        return agency.parent.code
+    return ""
+
+
 def compliance_records(programme: Programme, as_of: dt.date, *, agency: Agency | None = None) -> list[ComplianceRecord]:
     """Certificates and declarations of the programme issued on or before ``as_of``, by agency code."""
     plans = Q(plan__programme=programme)
@@ -99,12 +111,12 @@ def compliance_records(programme: Programme, as_of: dt.date, *, agency: Agency |
         plans &= Q(plan__agency=agency)
     certificates = (
         Certificate.objects.filter(plans, issued_on__lte=as_of)
-        .select_related("plan__agency", "certification_body")
+        .select_related("plan__agency__parent", "certification_body")
         .order_by("plan__agency__code", "issued_on", "pk")
     )
     declarations = (
         Declaration.objects.filter(plans, decision_date__lte=as_of)
-        .select_related("plan__agency")
+        .select_related("plan__agency__parent")
         .order_by("plan__agency__code", "decision_date", "pk")
     )
     records = [
@@ -122,6 +134,9 @@ def compliance_records(programme: Programme, as_of: dt.date, *, agency: Agency |
             notified_on=None,
             validity=validity_on(c.expires_on, as_of),
             pk=c.pk,
+            agency_group=c.plan.agency.group,
+            district_code=district_code(c.plan.agency),
+            body_id=c.certification_body_id,
         )
         for c in certificates.iterator(chunk_size=2000)
     ]
@@ -140,6 +155,8 @@ def compliance_records(programme: Programme, as_of: dt.date, *, agency: Agency |
             notified_on=d.notified_on if d.notified_on and d.notified_on <= as_of else None,
             validity=Validity.VALID,
             pk=d.pk,
+            agency_group=d.plan.agency.group,
+            district_code=district_code(d.plan.agency),
         )
         for d in declarations.iterator(chunk_size=2000)
     ]

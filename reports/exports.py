@@ -23,7 +23,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from reports.data import compliance_records, province_report
+from reports.data import ComplianceRecord, compliance_records, province_report
 from rollout.models import Programme
 
 DATE_FORMAT = "DD/MM/YYYY"
@@ -119,7 +119,7 @@ def agency_table(programme: Programme, as_of: dt.date) -> list[list]:
         ]
 
 
-def certificate_register(programme: Programme, as_of: dt.date) -> list[list]:
+def certificate_rows(records: Iterable[ComplianceRecord]) -> list[list]:
     with translation.override("vi"):
         return [
             [
@@ -136,8 +136,12 @@ def certificate_register(programme: Programme, as_of: dt.date) -> list[list]:
                 r.notified_on,
                 r.validity_label,
             ]
-            for index, r in enumerate(compliance_records(programme, as_of), start=1)
+            for index, r in enumerate(records, start=1)
         ]
+
+
+def certificate_register(programme: Programme, as_of: dt.date) -> list[list]:
+    return certificate_rows(compliance_records(programme, as_of))
 
 
 def _xlsx_cell(sheet, value) -> WriteOnlyCell:
@@ -214,7 +218,15 @@ EXPORTS = {
 def export(table: str, programme: Programme, as_of: dt.date, fmt: str) -> Export:
     """The ``table`` ("agencies" or "certificates") of the programme on ``as_of`` as "xlsx" or "csv"."""
     columns, build, title, stem = EXPORTS[table]
-    rows = build(programme, as_of)
+    return export_rows(table, build(programme, as_of), programme, as_of, fmt)
+
+
+def export_rows(
+    table: str, rows: list[list], programme: Programme, as_of: dt.date, fmt: str, *, filters: str = ""
+) -> Export:
+    """Rows already chosen (e.g. the register page's filtered list) written as the ``table``'s export;
+    ``filters`` says in words which rows these are."""
+    columns, _build, title, stem = EXPORTS[table]
     filename = f"{stem}-{as_of.isoformat()}.{fmt}"
     if fmt == "csv":
         return Export(to_csv(columns, rows), filename, CSV_TYPE)
@@ -225,4 +237,6 @@ def export(table: str, programme: Programme, as_of: dt.date, fmt: str) -> Export
         ("Lập lúc", timezone.localtime().strftime("%d/%m/%Y %H:%M")),
         ("Số dòng", len(rows)),
     ]
+    if filters:
+        about.append(("Lọc theo", filters))
     return Export(to_xlsx(columns, rows, title=title, about=about), filename, XLSX_TYPE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from django import forms
 from django.utils import timezone
@@ -52,24 +53,58 @@ class ReportForm(forms.Form):
         return data
 
 
+def fold(text: str) -> str:
+    """Lower case without Vietnamese diacritics, so "van lam" finds "Văn Lâm"."""
+    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
+
+
+AGENCY_OPTIONS_ID = "agency-options"
+MAX_NAMED_MATCHES = 8
+
+
 class AgencyReportForm(ReportForm):
+    """The agency report's picker: the agency's code, or part of its name (accents optional). The page lists the
+    agencies the user may see in a <datalist>, so the browser suggests them as the user types: no script."""
+
     agency = forms.CharField(
-        label=_("Agency code"),
-        max_length=32,
-        help_text=_("The agency's short code, e.g. SKHCN or VANLAM."),
+        label=_("Agency"),
+        max_length=200,
+        help_text=_("Type part of the name or the code (e.g. Văn Lâm or VANLAM) and pick from the suggestions."),
+        widget=forms.TextInput(attrs={"list": AGENCY_OPTIONS_ID, "autocomplete": "off", "spellcheck": "false"}),
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
 
+    def agency_options(self):
+        return agencies_for_user(self.user).order_by("name").values_list("code", "name")
+
     def clean_agency(self):
-        code = self.cleaned_data["agency"].strip().upper()
-        agency = agencies_for_user(self.user).filter(code__iexact=code).first()
-        if agency is None:
-            # The same message for an unknown code and for another agency's: nothing is revealed.
-            raise forms.ValidationError(_("No agency with the code %(code)s.") % {"code": code})
-        return agency
+        text = " ".join(self.cleaned_data["agency"].split())
+        agencies = agencies_for_user(self.user)
+        code = text.split(" — ")[0].strip()
+        by_code = agencies.filter(code__iexact=code).first()
+        if by_code is not None:
+            return by_code
+        wanted = fold(text)
+        matches = [agency for agency in agencies.only("pk", "code", "name") if wanted and wanted in fold(agency.name)]
+        exact = [agency for agency in matches if fold(agency.name) == wanted]
+        if len(exact) == 1:
+            matches = exact
+        if len(matches) == 1:
+            return agencies.get(pk=matches[0].pk)
+        if not matches:
+            # The same message for an unknown agency and for another agency's: nothing is revealed.
+            raise forms.ValidationError(_("No agency matches “%(text)s”.") % {"text": text})
+        names = "; ".join(f"{agency.name} ({agency.code})" for agency in matches[:MAX_NAMED_MATCHES])
+        if len(matches) > MAX_NAMED_MATCHES:
+            names += "; …"
+        raise forms.ValidationError(
+            _("%(count)s agencies match “%(text)s”: %(names)s. Type more of the name, or the code.")
+            % {"count": len(matches), "text": text, "names": names}
+        )
 
 
 class ExportForm(ReportForm):

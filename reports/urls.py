@@ -13,6 +13,7 @@ urlpatterns: list = [
     path("agency/<slug:code>/", views.agency, name="agency"),
     path("export/", views.export, name="export"),
     path("registers/<slug:register>.xlsx", registers.export, name="register_export"),
+    path("certificates/", views.register, name="register"),
     path("jobs/<int:pk>/", views.job, name="job"),
     path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
 ]

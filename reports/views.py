@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +25,8 @@ from agencies.models import TRACKED_GROUPS, Agency
 from reports import exports
 from reports.forms import AgencyReportForm, ExportForm, ReportForm
 from reports.models import JobState, ReportJob
+from reports.register import PAGE_SIZE as REGISTER_PAGE_SIZE
+from reports.register import RegisterForm, register_records
 from reports.render import RENDERERS
 from reports.tasks import queue_report
 
@@ -168,4 +171,50 @@ def job_download(request, pk: int):
         raise Http404("The report file is gone")
     return FileResponse(
         open(path, "rb"), as_attachment=True, filename=job.download_name, content_type="application/pdf"
+    )
+
+
+@login_required
+@require_GET
+def register(request):
+    """DOST's register of certificates and declarations as of a date: filtered, sorted, paged, exported as shown."""
+    _require_province_wide(request.user)
+    form = RegisterForm(request.GET, auto_id="register-%s")
+    records = register_records(form.cleaned_data) if form.is_valid() else []
+    if form.is_valid() and form.cleaned_data.get("format"):
+        data = form.cleaned_data
+        filters = "; ".join(
+            f"{form.fields[name].label}: {dict(form.fields[name].choices).get(str(data[name]), data[name])}"
+            for name in ("validity", "body", "group", "district")
+            if data.get(name)
+        )
+        if data.get("expiring_within"):
+            filters += f"{'; ' if filters else ''}{form.fields['expiring_within'].label}: {data['expiring_within']}"
+        result = exports.export_rows(
+            "certificates",
+            exports.certificate_rows(records),
+            data["programme"],
+            data["as_of"],
+            data["format"],
+            filters=filters,
+        )
+        response = HttpResponse(result.content, content_type=result.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+        return response
+    page = Paginator(records, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    return render(
+        request,
+        "reports/register.html",
+        {
+            "form": form,
+            "page": page,
+            "total": len(records),
+            "query": query.urlencode(),
+            "data": form.cleaned_data if form.is_valid() else {},
+            "formats": exports.FORMATS,
+        },
+        status=200 if form.is_valid() else 400,
     )

@@ -7,6 +7,7 @@ when the object has changed since the form was loaded (see ``rollout.services``)
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -184,3 +185,37 @@ class EngagementForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = Agency.objects.order_by("name")
         self.fields["programme"].queryset = Programme.objects.all()
+
+
+class EngagementFilterForm(forms.Form):
+    """The registry's filter on who works with which agency: an agency's name or code, a programme, a partner."""
+
+    q = forms.CharField(label=_("Agency"), required=False, max_length=100, help_text=_("Name or code"))
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=Programme.objects.all(), required=False, empty_label=_("All")
+    )
+    partner = forms.ChoiceField(label=_("Consultant or certification body"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].choices = [
+            ("", _("All")),
+            (_("Certification bodies"), [(f"body-{b.pk}", b.name) for b in CertificationBody.objects.all()]),
+            (_("Consultants"), [(f"consultant-{c.pk}", c.name) for c in Consultant.objects.all()]),
+        ]
+
+    def filter(self, engagements):
+        if not self.is_valid():
+            return engagements.none()
+        data = self.cleaned_data
+        if data["q"].strip():
+            text = data["q"].strip()
+            engagements = engagements.filter(Q(agency__name__icontains=text) | Q(agency__code__icontains=text))
+        if data["programme"]:
+            engagements = engagements.filter(programme=data["programme"])
+        kind, _sep, pk = data["partner"].partition("-")
+        if kind == "body":
+            engagements = engagements.filter(certification_body_id=pk)
+        elif kind == "consultant":
+            engagements = engagements.filter(consultant_id=pk)
+        return engagements

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404
@@ -34,6 +35,7 @@ from rollout.forms import (
     DeclarationEditForm,
     DeclarationForm,
     DueDatesForm,
+    EngagementFilterForm,
     EngagementForm,
     MilestoneStatusForm,
     PlanActionForm,
@@ -459,22 +461,32 @@ def declaration(request, pk: int):
                         kind="declaration")
 
 
+REGISTRY_PAGE_SIZE = 20
+
 # --- DOST's registry ----------------------------------------------------------------------------------------
 
 
 @login_required
 @require_GET
 def registry(request):
-    engagements = restrict(
-        Engagement.objects.select_related("agency", "programme", "consultant", "certification_body"), request.user
-    ).order_by("agency__name")
+    """Certification bodies and consultants, and who works with which agency (filtered, paged)."""
+    filters = EngagementFilterForm(request.GET)
+    engagements = filters.filter(
+        restrict(Engagement.objects.select_related("agency", "programme", "consultant", "certification_body"),
+                 request.user).order_by("agency__name", "pk")
+    )
+    page = Paginator(engagements, REGISTRY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "rollout/registry.html", {
         "bodies": CertificationBody.objects.annotate(
             certificate_count=Count("certificates", distinct=True),
             engagement_count=Count("engagements", distinct=True),
         ),
         "consultants": Consultant.objects.annotate(engagement_count=Count("engagements")),
-        "engagements": engagements,
+        "filters": filters,
+        "page": page,
+        "query": query.urlencode(),
         "can_edit": is_dost(request.user),
     })
 

@@ -1,5 +1,5 @@
 """The Nu Html Checker (the vnu-jar npm package, run with the system Java) finds no error in the rendered
-login page, dashboard, agency page, officer home and urge page — including their error and notice states.
+login page, dashboard, agency page, officer home, urge page, certificate register, registry and reports page — including their error and notice states.
 All pages are checked by one Java run, which is the slow part."""
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ def render_pages(client, province) -> dict[str, str]:
     pages["agency"] = client.get(reverse("agencies:detail", kwargs={"code": "YENMY"}))
     pages["urge"] = client.get(reverse("rollout:urge", kwargs={"code": "YENMY"}))
     pages["urge_error"] = client.post(reverse("rollout:urge", kwargs={"code": "YENMY"}), {"message": ""})
+    pages["register"] = client.get(reverse("reports:register"), {"as_of": AS_OF.isoformat(), "sort": "-issued"})
+    pages["registry"] = client.get(reverse("rollout:registry"), {"q": "yen"})
+    pages["reports"] = client.get(reverse("reports:index"))
     client.force_login(province["officer_yenmy"])
     pages["officer_home"] = client.get("/")
     milestone = Milestone.objects.get(plan=province["plans"]["YENMY"], number=2)

@@ -314,7 +314,7 @@ class TestBadInput:
             reverse("reports:agency_pick"), {"agency": "NOPE", "as_of": "2010-06-30"}, HTTP_ACCEPT_LANGUAGE="en"
         )
         assert response.status_code == 400
-        assert "No agency with the code NOPE." in response.content.decode()
+        assert "No agency matches “NOPE”." in response.content.decode()
 
     def test_a_known_code_in_the_picker_leads_to_its_report(self, login, committee_user, rollout):
         response = login(committee_user).get(reverse("reports:agency_pick"), {"agency": "snv", "as_of": "2010-06-30"})
@@ -329,7 +329,7 @@ class TestBadInput:
         client = login(officer_of(rollout["snv"]))
         response = client.get(reverse("reports:agency_pick"), {"agency": "SYT"}, HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 400
-        assert "No agency with the code SYT." in response.content.decode()
+        assert "No agency matches “SYT”." in response.content.decode()
 
 
 class TestBackgroundReports:
