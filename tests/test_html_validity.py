@@ -1,5 +1,6 @@
 """The Nu Html Checker (the vnu-jar npm package, run with the system Java) finds no error in the rendered
-login page, dashboard, agency page, officer home, urge page, certificate register, registry and reports page — including their error and notice states.
+login page, dashboard, agency page, officer home, urge page, certificate register, registry and reports page —
+including their error and notice states.
 All pages are checked by one Java run, which is the slow part."""
 
 from __future__ import annotations

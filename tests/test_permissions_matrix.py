@@ -161,7 +161,7 @@ ROWS: list[Row] = [
     Row("reports:register_export", {"register": "procedures"}),
     Row("reports:register_export", {"register": "no-such-register"}, everyone(404)),
     # Reports: DOST's certificate register reads across the province
-    Row("reports:register", expected={**everyone(404), DOST: 200, COMMITTEE: 200, VIEWER: 200}),
+    Row("reports:register", expected={**everyone(404), DOST: 200, COMMITTEE: 200, VIEWER: 200, HOME_AFFAIRS: 200}),
 ]
 COVERED_NAMESPACES = ["agencies", "procedures", "training"]
 
