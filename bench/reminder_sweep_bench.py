@@ -111,12 +111,12 @@ def add_people() -> None:
 
 
 def explain(day: dt.date) -> str:
-    from rollout import reminders
+    from rollout.notices import sweep
 
-    horizon = reminders._SweepContext(day).horizon
-    first = reminders.milestone_page(day, horizon, None, reminders.SWEEP_BATCH_SIZE)
+    horizon = sweep._SweepContext(day).horizon
+    first = sweep.milestone_page(day, horizon, None, sweep.SWEEP_BATCH_SIZE)
     last = list(first)[-1]
-    later = reminders.milestone_page(day, horizon, (last["due_date"], last["pk"]), reminders.SWEEP_BATCH_SIZE)
+    later = sweep.milestone_page(day, horizon, (last["due_date"], last["pk"]), sweep.SWEEP_BATCH_SIZE)
     return "\n".join(
         [
             "EXPLAIN ANALYZE of the first page:",
@@ -131,15 +131,15 @@ def run_day(day: dt.date, *, send_limit: int | None = None) -> dict:
     from django.core import mail
     from django.db import connection
 
-    from rollout import reminders
+    from rollout.notices import outbox, sweep
 
     mail.outbox = []
     log = QueryLog()
     with connection.execute_wrapper(log):
         started = time.perf_counter()
-        swept = reminders.run_sweep(day, enqueue=False)
+        swept = sweep.run_sweep(day)
         swept_at = time.perf_counter()
-    sent = reminders.send_pending(limit=send_limit)
+    sent = outbox.send_pending(limit=send_limit)
     finished = time.perf_counter()
     return {
         "day": day, "milestones": swept.milestones, "batches": swept.batches, "claimed": swept.by_kind,

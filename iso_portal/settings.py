@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "django_celery_beat",
+    "documents",
     "agencies",
     "rollout",
     "procedures",
@@ -163,20 +164,17 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_KB", 400_
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-# The beat schedules (daily sweep 07:00, weekly digest Monday 07:30) live in the database, editable in the
-# admin; rollout's migrations create them (rollout.reminders.ensure_schedules).
+# The beat schedules (daily sweep 07:00, weekly digest Monday 07:30, the senders every minute) live in the
+# database, editable in the admin; rollout's migrations create them (rollout.notices.schedules).
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 
-# Deadline reminders (rollout.reminders): how many send attempts before a reminder is given up, the first
-# retry delay (doubled on each attempt), and how long a claimed reminder may stay "sending" before another
-# sender may take it over (must exceed EMAIL_TIMEOUT).
+# The outbox (rollout.notices): how many send attempts before a notice is given up, the first retry delay
+# (doubled on each attempt), how long a claimed notice may stay "sending" without its sender renewing the
+# claim before another sender takes it over, and the longest one message may take to send.
 REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5, minimum=1)
 REMINDER_RETRY_SECONDS = env_int("REMINDER_RETRY_SECONDS", 300, minimum=1)
-REMINDER_SEND_LEASE_SECONDS = env_int("REMINDER_SEND_LEASE_SECONDS", 300, minimum=1)
-# Test-only hooks for the worker-crash integration test: a pause before each send, and a lock file held
-# around each send-and-mark so the test can kill a worker anywhere but inside that short window.
-REMINDER_TEST_SEND_DELAY_MS = env_int("REMINDER_TEST_SEND_DELAY_MS", 0, minimum=0)
-REMINDER_TEST_SEND_LOCK = env_str("REMINDER_TEST_SEND_LOCK", "")
+REMINDER_SEND_LEASE_SECONDS = env_int("REMINDER_SEND_LEASE_SECONDS", 60, minimum=1)
+REMINDER_SEND_DEADLINE_SECONDS = env_int("REMINDER_SEND_DEADLINE_SECONDS", 600, minimum=1)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

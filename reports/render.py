@@ -24,9 +24,9 @@ from django.utils import translation
 from pypdf import PdfReader, PdfWriter
 
 from agencies.models import TRACKED_GROUPS
+from documents.pdf import html_document
 from reports.charts import completion_chart_svg
 from reports.data import EXPIRY_WARNING_DAYS, ReportRow, agency_report, dost_report, province_report
-from reports.pdf import html_document
 from rollout.models import Programme
 
 ProgressCallback = Callable[[int], None]

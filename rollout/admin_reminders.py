@@ -24,19 +24,19 @@ class ReminderLogAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind", "for_date"]
     search_fields = ["email", "key", "milestone__plan__agency__code", "milestone__plan__agency__name"]
     date_hierarchy = "for_date"
-    raw_id_fields = ["milestone", "recipient"]
+    raw_id_fields = ["milestone", "recipient", "urge"]
     readonly_fields = ["claim_token", "claimed_at", "created_at", "sent_at", "attempts", "last_error"]
     actions = ["retry_now"]
 
     @admin.action(description=_("Send again now (failed or given-up reminders)"))
     def retry_now(self, request, queryset):
-        from rollout.reminders import queue_sending
+        from rollout.notices import outbox
 
         count = queryset.filter(status__in=[ReminderStatus.FAILED, ReminderStatus.GIVEN_UP]).update(
             status=ReminderStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), claim_token=None
         )
         if count:
-            queue_sending(count)
+            outbox.wake(count)
         self.message_user(
             request, ngettext("%(count)d reminder queued again.", "%(count)d reminders queued again.", count)
             % {"count": count}, messages.SUCCESS,

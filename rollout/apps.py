@@ -8,3 +8,6 @@ class RolloutConfig(AppConfig):
 
     def ready(self) -> None:
         from rollout import signals  # noqa: F401
+
+        # Registers the outbox's Celery tasks, and the waker that queues the senders, in every process.
+        from rollout.notices import tasks  # noqa: F401

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from agencies.models import Agency, AgencyKind, CommitteeMember, MemberRole
-from reports.pdf import render_pdf
+from documents.pdf import render_pdf
 from rollout.models import ImplementationPlan, Milestone, MilestoneStatus
 
 REPLY_WITHIN_DAYS = 15

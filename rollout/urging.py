@@ -1,37 +1,40 @@
-"""Urging (đôn đốc) an agency: a letter from the provincial committee or DOST to the agency's ISO officers
-and head, sent as soon as the record is committed and kept with who sent it and when."""
+"""Urging (đôn đốc) an agency: a letter from the provincial committee or DOST to the agency's ISO officers,
+head and mailbox. The record keeps who sent it and when; each address gets the letter through the outbox
+(``rollout.notices``), claimed in the same transaction, retried and, if it cannot be delivered, shown as
+given up on the "not yet delivered" page."""
 
 from __future__ import annotations
 
-import logging
-
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.access import is_reviewer
 from agencies.models import Agency, User, UserRole
-from rollout.models import Milestone, Programme, UrgeRecord
+from rollout.models import Programme, ReminderKind, ReminderLog, UrgeRecord
+from rollout.notices import outbox
 
 MESSAGE_MAX_LENGTH = 2000
-logger = logging.getLogger(__name__)
 
 
 def urge_recipients(agency: Agency) -> list[str]:
     """The agency's active ISO officers and head, then its own mailbox; each address once."""
+    return [address for address, _user in _addressees(agency)]
+
+
+def _addressees(agency: Agency) -> list[tuple[str, User | None]]:
     users = (
         User.objects.filter(agency=agency, is_active=True, role__in=[UserRole.ISO_OFFICER, UserRole.AGENCY_HEAD])
         .exclude(email="")
         .order_by("role", "username")
     )
-    addresses = [user.email for user in users]
+    found: dict[str, User | None] = {}
+    for user in users:
+        found.setdefault(user.email.strip().lower(), user)
     if agency.email:
-        addresses.append(agency.email)
-    return list(dict.fromkeys(address.strip().lower() for address in addresses))
+        found.setdefault(agency.email.strip().lower(), None)
+    return list(found.items())
 
 
 @transaction.atomic
@@ -45,37 +48,26 @@ def urge_agency(agency: Agency, programme: Programme, *, by: User, message: str)
         raise ValidationError(
             {"message": _("Keep the message under %(limit)s characters.") % {"limit": MESSAGE_MAX_LENGTH}}
         )
-    recipients = urge_recipients(agency)
-    if not recipients:
+    addressees = _addressees(agency)
+    if not addressees:
         raise ValidationError(_("The agency has no ISO officer, head or mailbox with an e-mail address to write to."))
     record = UrgeRecord.objects.create(
-        agency=agency, programme=programme, by=by, message=message, recipients=recipients
+        agency=agency, programme=programme, by=by, message=message, recipients=[address for address, _ in addressees]
     )
-    transaction.on_commit(lambda: send_urge_letter(record))
+    day = timezone.localdate(record.at)
+    outbox.claim(
+        [
+            ReminderLog(
+                urge=record,
+                programme=programme,
+                kind=ReminderKind.URGING,
+                key=f"urge/{record.pk}",
+                recipient=user,
+                email=address,
+                for_date=day,
+            )
+            for address, user in addressees
+        ]
+    )
+    outbox.wake(len(addressees))
     return record
-
-
-def send_urge_letter(record: UrgeRecord) -> None:
-    """The letter is a formal Vietnamese document, so it is written in Vietnamese whatever the sender's language."""
-    overdue = (
-        Milestone.objects.overdue_on(timezone.localdate())
-        .filter(plan__agency=record.agency, plan__programme=record.programme)
-        .order_by("due_date", "number")
-    )
-    context = {
-        "record": record,
-        "agency": record.agency,
-        "programme": record.programme,
-        "sender": record.by.display_name if record.by else "",
-        "overdue": list(overdue),
-        "sent_on": timezone.localtime(record.at),
-        "agency_url": settings.SITE_URL + record.agency.get_absolute_url(),
-    }
-    subject = " ".join(render_to_string("emails/urge_subject.txt", context).split())
-    body = render_to_string("emails/urge_body.txt", context)
-    try:
-        EmailMessage(subject, body, to=record.recipients).send()
-    except OSError:
-        # The urging stays recorded (it was committed); a mail server that is down must not turn the page into
-        # an error. The log says which letter did not leave.
-        logger.exception("Urging letter %s to %s could not be sent", record.pk, ", ".join(record.recipients))

@@ -24,7 +24,10 @@ class UrgeForm(forms.Form):
         label=gettext_lazy("Message to the agency"),
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy("Sent at once by e-mail to the agency's ISO officers and head, and kept on this page."),
+        help_text=gettext_lazy(
+            "Sent at once by e-mail to the agency's ISO officers and head, and kept on this page; a letter that "
+            "cannot be delivered is retried and listed under reminders not yet delivered."
+        ),
     )
 
 
@@ -53,7 +56,8 @@ def urge(request, code: str):
         else:
             messages.success(
                 request,
-                _("The urging letter was sent to %(recipients)s.") % {"recipients": ", ".join(record.recipients)},
+                _("The urging letter is recorded and goes out now to %(recipients)s.")
+                % {"recipients": ", ".join(record.recipients)},
             )
             return redirect(agency.get_absolute_url())
     return render(

@@ -11,6 +11,7 @@ from agencies.models import Agency, AgencyKind, SteeringCommittee, User, UserRol
 from agencies.services import ensure_role_groups
 
 PASSWORD = "correct-horse-battery"
+pytest_plugins = ["tests.integration"]
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -1,46 +1,31 @@
-"""Real Celery processes against a live Redis: a worker killed with SIGKILL in the middle of a sweep, restarted,
-and every reminder delivered exactly once; beat starting with the database scheduler.
-
-Redis: REDIS_URL from the environment (CI), otherwise a private redis-server started here. Database: the
-test's own database, which the worker and beat processes must see — on PostgreSQL the test database itself
-(the test commits its data: ``transaction=True``); on SQLite, whose test database lives in this process's
-memory, a file copy of it that the processes use and that is copied back for the assertions.
-"""
+"""Real Celery processes against a live Redis and a real SMTP server: a worker killed with SIGKILL in the middle
+of sending, restarted, and every reminder delivered exactly once by beat's minute sender without a new sweep;
+beat starting with the database scheduler."""
 
 from __future__ import annotations
 
 import datetime as dt
-import email
-import fcntl
 import glob
 import json
-import os
-import shutil
-import signal
-import socket
-import sqlite3
-import subprocess
-import sys
-import tempfile
-import time
-import uuid
-from collections import Counter
-from contextlib import contextmanager, suppress
 from pathlib import Path
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
 import redis
-from celery import Celery
-from django.conf import settings
-from django.db import connection
-from django.db.models import Count
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from agencies.models import UserRole
+from agencies.models import Agency, AgencyKind, UserRole
 from rollout.models import ImplementationPlan, Milestone, PlanStatus, Programme, ReminderLog, ReminderStatus
-from rollout.reminders import DAILY_SWEEP_TASK, SCHEDULE_TIMEZONE, WEEKLY_DIGEST_TASK, ensure_schedules
+from rollout.notices import schedules
+from rollout.notices.schedules import (
+    DAILY_SWEEP_TASK,
+    SCHEDULE_TIMEZONE,
+    SEND_TASK,
+    WEEKLY_DIGEST_TASK,
+    ensure_schedules,
+)
 from tests.conftest import make_user
+from tests.integration import Processes, machine_clock, no_send_in_flight, send_task, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -51,218 +36,12 @@ MILESTONES = 50  # 4 officers × 50 milestones = 200 reminders
 LEASE_SECONDS = 3
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait(condition, timeout: float, what: str, interval: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"Timed out after {timeout:.0f}s waiting for {what}")
-
-
-def machine_clock(environ) -> dict[str, str]:
-    """The environment without libfaketime, which ``make test-clock`` runs the suite under: Redis, like PostgreSQL,
-    is a service of the machine on the machine's clock (and its allocator cannot start under libfaketime)."""
-    return {
-        key: value
-        for key, value in environ.items()
-        if not key.startswith("FAKETIME") and not (key == "LD_PRELOAD" and "faketime" in value)
-    }
-
-
-@pytest.fixture(scope="module")
-def redis_url():
-    url = os.environ.get("REDIS_URL")
-    if url:
-        yield url
-        return
-    workdir = tempfile.mkdtemp(prefix="iso_redis_")
-    port = _free_port()
-    options = {"port": port, "bind": "127.0.0.1", "save": "", "appendonly": "no", "dir": workdir}
-    server = subprocess.Popen(
-        ["redis-server", *(part for name, value in options.items() for part in (f"--{name}", str(value)))],
-        env=machine_clock(os.environ),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+def due_reminders(milestones: int = MILESTONES, officers: int = OFFICERS) -> set[str]:
+    """Milestones due on DUE, each owed a 7-days-before reminder per officer on SWEEP_DAY: their identities."""
+    agency = Agency.objects.create(
+        code="SKHCN", name="Sở Khoa học và Công nghệ", kind=AgencyKind.DEPARTMENT, active_from=dt.date(2007, 1, 1)
     )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    _wait(lambda: _pings(client), 15, "the private redis-server")
-    yield url
-    server.terminate()
-    server.wait(10)
-    shutil.rmtree(workdir, ignore_errors=True)
-
-
-def _pings(client) -> bool:
-    try:
-        return client.ping()
-    except redis.ConnectionError:
-        return False
-
-
-class SharedDatabase:
-    """The test database as a URL another process can open, with SQLite's in-memory database copied out to a
-    file before the processes start and back in after they stop."""
-
-    def __init__(self, workdir: Path):
-        connection.ensure_connection()
-        self.vendor = connection.vendor
-        self.file = workdir / "shared.sqlite3"
-
-    @property
-    def url(self) -> str:
-        if self.vendor == "sqlite":
-            return f"sqlite:///{self.file}"
-        db = connection.settings_dict
-        credentials = quote(db["USER"] or "", safe="")
-        if db.get("PASSWORD"):
-            credentials += ":" + quote(db["PASSWORD"], safe="")
-        return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-    def publish(self) -> None:
-        if self.vendor == "sqlite":
-            target = sqlite3.connect(self.file)
-            connection.connection.backup(target)
-            target.execute("PRAGMA journal_mode=WAL")
-            target.close()
-
-    def collect(self) -> None:
-        if self.vendor == "sqlite":
-            source = sqlite3.connect(self.file)
-            source.backup(connection.connection)
-            source.close()
-
-    def statuses(self) -> Counter:
-        """Reminder rows by status, as the other processes see them now."""
-        if self.vendor == "sqlite":
-            with sqlite3.connect(self.file, timeout=30) as reader:
-                return Counter(
-                    dict(reader.execute("SELECT status, COUNT(*) FROM rollout_reminderlog GROUP BY status").fetchall())
-                )
-        return Counter(dict(ReminderLog.objects.values("status").annotate(n=Count("pk")).values_list("status", "n")))
-
-
-class Processes:
-    """Celery worker and beat subprocesses, each in its own process group so SIGKILL reaches the pool too."""
-
-    def __init__(self, workdir: Path, env: dict[str, str]):
-        self.workdir, self.env, self.running = workdir, env, []
-
-    def start(self, name: str, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
-        with open(self.workdir / f"{name}.log", "ab") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "iso_portal", *args],
-                cwd=settings.BASE_DIR,
-                env=env or self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        process.log_path = self.workdir / f"{name}.log"
-        self.running.append(process)
-        return process
-
-    def start_worker(self, name: str) -> subprocess.Popen:
-        worker = self.start(
-            name,
-            "worker",
-            "--concurrency=2",
-            "--pool=prefork",
-            "--loglevel=INFO",
-            "-Q",
-            self.env["CELERY_QUEUE"],
-            "-n",
-            f"{name}-{uuid.uuid4().hex[:6]}@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        )
-        _wait(lambda: b"ready." in worker.log_path.read_bytes() or worker.poll() is not None, 60, f"{name} to start")
-        assert worker.poll() is None, worker.log_path.read_text(errors="replace")
-        return worker
-
-    @staticmethod
-    def kill(process: subprocess.Popen) -> None:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(10)
-
-    def stop(self, process: subprocess.Popen) -> None:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.kill(process)
-        with suppress(ProcessLookupError):  # the pool children of a worker killed or stopped
-            os.killpg(process.pid, signal.SIGKILL)
-
-    def stop_all(self) -> None:
-        for process in self.running:
-            self.stop(process)
-
-
-@pytest.fixture
-def celery_env(transactional_db, redis_url, tmp_path):
-    shared = SharedDatabase(tmp_path)
-    queue = f"reminders-test-{uuid.uuid4().hex[:8]}"
-    (tmp_path / "mail").mkdir()
-    env = {
-        **{key: value for key, value in os.environ.items() if not key.startswith(("PYTEST", "DJANGO_SETTINGS"))},
-        "DJANGO_SETTINGS_MODULE": "iso_portal.settings",
-        "DEBUG": "1",
-        "DATABASE_URL": shared.url,
-        "REDIS_URL": redis_url,
-        "CELERY_QUEUE": queue,
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(tmp_path / "mail"),
-        "REMINDER_SEND_LEASE_SECONDS": str(LEASE_SECONDS),
-        "REMINDER_TEST_SEND_DELAY_MS": "40",
-        "REMINDER_TEST_SEND_LOCK": str(tmp_path / "send.lock"),
-        "PYTHONUNBUFFERED": "1",
-    }
-    processes = Processes(tmp_path, env)
-    yield shared, processes, env
-    processes.stop_all()
-    redis.Redis.from_url(redis_url).delete(queue)
-
-
-def sent_mails(mail_dir: Path) -> list[email.message.Message]:
-    """Every message the file backend wrote (one file per connection, messages separated by a rule)."""
-    messages = []
-    for path in sorted(mail_dir.glob("*.log")):
-        for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
-            if chunk.strip():
-                messages.append(email.message_from_bytes(chunk.lstrip(b"\n")))
-    return messages
-
-
-@contextmanager
-def no_send_in_flight(lock_path: Path):
-    """Hold the send lock: no worker process is between handing a message over and marking it sent."""
-    with open(lock_path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def send_task(env: dict[str, str], name: str, *args) -> None:
-    probe = Celery("probe", broker=env["REDIS_URL"])
-    probe.send_task(name, args=list(args), queue=env["CELERY_QUEUE"])
-    probe.close()
-
-
-def _due_reminders() -> set[str]:
-    agency_users = make_officers()
+    users = [make_user(f"officer-{n}", agency=agency, role=UserRole.ISO_OFFICER) for n in range(officers)]
     programme = Programme.objects.create(
         name="Đề án ISO 2007–2010",
         legal_basis="Chỉ thị ngày 18/04/2007",
@@ -272,57 +51,58 @@ def _due_reminders() -> set[str]:
         is_current=True,
     )
     plan = ImplementationPlan.objects.create(
-        agency=agency_users[0].agency,
-        programme=programme,
-        status=PlanStatus.IN_PROGRESS,
-        start_date=dt.date(2007, 6, 1),
+        agency=agency, programme=programme, status=PlanStatus.IN_PROGRESS, start_date=dt.date(2007, 6, 1)
     )
     Milestone.objects.bulk_create(
-        Milestone(plan=plan, number=n, name=f"Giai đoạn {n}", due_date=DUE) for n in range(1, MILESTONES + 1)
+        Milestone(plan=plan, number=n, name=f"Giai đoạn {n}", due_date=DUE) for n in range(1, milestones + 1)
     )
     milestone_ids = Milestone.objects.filter(plan=plan).values_list("pk", flat=True)
     return {
-        f"{milestone_id}|due_soon|{DUE.isoformat()}/-7|{user.pk}"
-        for milestone_id in milestone_ids
-        for user in agency_users
+        f"{milestone_id}|due_soon|{DUE.isoformat()}/-7|{user.pk}" for milestone_id in milestone_ids for user in users
     }
 
 
-def make_officers():
-    from agencies.models import Agency, AgencyKind
-
-    agency = Agency.objects.create(
-        code="SKHCN", name="Sở Khoa học và Công nghệ", kind=AgencyKind.DEPARTMENT, active_from=dt.date(2007, 1, 1)
-    )
-    return [make_user(f"officer-{n}", agency=agency, role=UserRole.ISO_OFFICER) for n in range(OFFICERS)]
+def run_the_sender_every(seconds: int, queue: str) -> None:
+    """Beat's schedules as the migrations make them, the sender's minute shortened to keep the test short."""
+    schedules.ensure_schedules()
+    interval = IntervalSchedule.objects.create(every=seconds, period=IntervalSchedule.SECONDS)
+    PeriodicTask.objects.filter(task=schedules.SEND_TASK).update(interval=interval, queue=queue)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_sweep_loses_no_reminder_and_sends_none_twice(celery_env):
+def test_a_worker_killed_mid_send_loses_no_reminder_sends_none_twice_and_beat_picks_up_the_rest(
+    celery_env, mailbox, tmp_path
+):
     shared, processes, env = celery_env
-    expected = _due_reminders()
+    env.update(
+        {
+            "REMINDER_SEND_LEASE_SECONDS": str(LEASE_SECONDS),
+            "TEST_SEND_LOCK": str(tmp_path / "send.lock"),
+            "TEST_SEND_DELAY_MS": "40",
+        }
+    )
+    expected = due_reminders()
     assert len(expected) == OFFICERS * MILESTONES
+    run_the_sender_every(2, env["CELERY_QUEUE"])
     shared.publish()
-    statuses = shared.statuses
-    mail_dir = Path(env["EMAIL_FILE_PATH"])
 
     worker = processes.start_worker("worker-1")
-    send_task(env, "rollout.tasks.daily_sweep", SWEEP_DAY.isoformat())
-    _wait(lambda: len(sent_mails(mail_dir)) >= 30, 90, "the first 30 reminders")
-    with no_send_in_flight(Path(env["REMINDER_TEST_SEND_LOCK"])):
+    send_task(env, schedules.DAILY_SWEEP_TASK, SWEEP_DAY.isoformat())
+    wait_for(lambda: len(mailbox.messages) >= 30, 90, "the first 30 reminders")
+    with no_send_in_flight(Path(env["TEST_SEND_LOCK"])):
         processes.kill(worker)
-    at_kill = statuses()
-    sent_before_restart = len(sent_mails(mail_dir))
-    assert sent_before_restart < len(expected), "the worker was killed too late to test anything"
+    at_kill = shared.statuses()
+    assert len(mailbox.messages) < len(expected), "the worker was killed too late to test anything"
     assert at_kill["sending"] > 0, at_kill  # reminders the dead worker had taken and not sent
 
+    # No new sweep is queued: the restarted worker gets the rest from beat's sender.
     processes.start_worker("worker-2")
-    send_task(env, "rollout.tasks.daily_sweep", SWEEP_DAY.isoformat())
-    _wait(lambda: statuses().get("sent", 0) == len(expected), 120, "every reminder to be sent", interval=0.5)
+    start_beat(processes, env)
+    wait_for(lambda: shared.statuses().get("sent", 0) == len(expected), 120, "every reminder to be sent", 0.5)
     processes.stop_all()
     shared.collect()
 
-    identities = Counter(message["X-ISO-Reminder"] for message in sent_mails(mail_dir))
+    identities = mailbox.identities()
     assert set(identities) == expected  # none lost
     assert [identity for identity, count in identities.items() if count > 1] == []  # none twice
     assert ReminderLog.objects.count() == len(expected)
@@ -338,7 +118,7 @@ FAKETIME_LIBRARY = "/usr/$LIB/faketime/libfaketime.so.1"
 def start_beat(processes: Processes, env: dict[str, str], *, name: str = "beat", fake_now: str = ""):
     """Beat on the database scheduler; with ``fake_now`` ("YYYY-MM-DD HH:MM:SS", the province's time) it runs
     under libfaketime from that moment on, the clock running."""
-    workdir = Path(env["EMAIL_FILE_PATH"]).parent
+    workdir = Path(env["WORKDIR"])
     args = ["beat", "--loglevel=DEBUG", "--pidfile", str(workdir / f"{name}.pid"), "-s", str(workdir / name)]
     if not fake_now:
         return processes.start(name, *args)
@@ -356,8 +136,6 @@ def queued_tasks(env: dict[str, str]) -> list[str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_beat_starts_on_the_database_scheduler_and_sends_a_due_task(celery_env):
-    from django_celery_beat.models import IntervalSchedule, PeriodicTask
-
     shared, processes, env = celery_env
     ensure_schedules()
     every_second = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.SECONDS)
@@ -370,7 +148,7 @@ def test_beat_starts_on_the_database_scheduler_and_sends_a_due_task(celery_env):
     shared.publish()
 
     beat = start_beat(processes, env)
-    _wait(lambda: queued_tasks(env) or beat.poll() is not None, 60, "beat to send the probe")
+    wait_for(lambda: queued_tasks(env) or beat.poll() is not None, 60, "beat to send the probe")
     processes.stop(beat)
 
     assert "DatabaseScheduler" in beat.log_path.read_text(errors="replace")
@@ -395,10 +173,10 @@ def test_beat_starts_on_the_database_scheduler_and_sends_a_due_task(celery_env):
 )
 @pytest.mark.django_db(transaction=True)
 def test_beat_sends_each_scheduled_task_at_its_time_in_the_province(celery_env, fake_now, task, sent_at):
-    from django_celery_beat.models import PeriodicTask
-
     shared, processes, env = celery_env
     ensure_schedules()
+    # Only the crontab schedules: the sender's minute would be due at once too.
+    PeriodicTask.objects.filter(task=SEND_TASK).update(enabled=False)
     started = dt.datetime.fromisoformat(fake_now).replace(tzinfo=ZoneInfo(SCHEDULE_TIMEZONE))
     # As beat would have left the schedule had it been running until a minute earlier.
     PeriodicTask.objects.filter(task__startswith="rollout.tasks.").update(
@@ -407,7 +185,7 @@ def test_beat_sends_each_scheduled_task_at_its_time_in_the_province(celery_env, 
     shared.publish()
 
     beat = start_beat(processes, env, fake_now=fake_now)
-    _wait(lambda: queued_tasks(env) or beat.poll() is not None, 90, f"beat to send {task}")
+    wait_for(lambda: queued_tasks(env) or beat.poll() is not None, 90, f"beat to send {task}")
     processes.stop(beat)
     shared.collect()
 

@@ -18,7 +18,6 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from agencies.models import Agency, AgencyKind, CommitteeMember, MemberRole, SteeringCommittee, UserRole
-from rollout import reminders
 from rollout.models import (
     ImplementationPlan,
     Milestone,
@@ -31,6 +30,9 @@ from rollout.models import (
     ReminderRule,
     ReminderStatus,
 )
+from rollout.notices import emails, outbox, schedules
+from rollout.notices import sweep as notice_sweep
+from rollout.notices.tasks import wake_senders
 from tests.conftest import make_user
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -45,8 +47,8 @@ def sweep(day: dt.date) -> list:
     """Run the day's sweep and send what it claimed, as the 07:00 beat would; return the mails sent."""
     before = len(mail.outbox)
     with at(day):
-        reminders.run_sweep(enqueue=False)
-        reminders.send_pending()
+        notice_sweep.run_sweep()
+        outbox.send_pending()
     return mail.outbox[before:]
 
 
@@ -272,14 +274,14 @@ def test_two_sweeps_racing_claim_each_reminder_once(milestone, people):
     day = DUE + dt.timedelta(days=31)
     with at(day):
         # Both sweeps decide what is due before either claims: the database lets only one claim win.
-        context_a, context_b = reminders._SweepContext(day), reminders._SweepContext(day)
-        [rows] = list(reminders.milestone_batches(day, context_a.horizon))
-        planned_a = reminders._not_yet_claimed(reminders._plan_batch(rows, context_a), day)
-        planned_b = reminders._not_yet_claimed(reminders._plan_batch(rows, context_b), day)
-        reminders.claim(planned_a, enqueue=False)
-        reminders.claim(planned_b, enqueue=False)
-        reminders.send_pending()
-        reminders.send_pending()
+        context_a, context_b = notice_sweep._SweepContext(day), notice_sweep._SweepContext(day)
+        [rows] = list(notice_sweep.milestone_batches(day, context_a.horizon))
+        planned_a = notice_sweep._not_yet_claimed(notice_sweep._plan_batch(rows, context_a), day)
+        planned_b = notice_sweep._not_yet_claimed(notice_sweep._plan_batch(rows, context_b), day)
+        outbox.claim(planned_a)
+        outbox.claim(planned_b)
+        outbox.send_pending()
+        outbox.send_pending()
 
     assert len(planned_a) == len(planned_b) == 4
     assert ReminderLog.objects.count() == 4
@@ -301,8 +303,8 @@ def test_two_sweeps_and_senders_at_once_send_each_reminder_once(agency_a, agency
 
     def worker():
         try:
-            reminders.run_sweep(day, enqueue=False)
-            reminders.send_pending()
+            notice_sweep.run_sweep(day)
+            outbox.send_pending()
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
         finally:
@@ -348,8 +350,8 @@ def test_a_failed_send_is_kept_and_retried_with_backoff_until_it_succeeds(milest
     failing_mail.failures_left = 2
     start = dt.datetime(2009, 3, 9, 7, tzinfo=TZ)
     with time_machine.travel(start, tick=False):
-        reminders.run_sweep(enqueue=False)
-        reminders.send_pending()
+        notice_sweep.run_sweep()
+        outbox.send_pending()
     log = ReminderLog.objects.get()
     assert (log.status, log.attempts) == (ReminderStatus.FAILED, 1)
     assert "refused" in log.last_error
@@ -358,14 +360,14 @@ def test_a_failed_send_is_kept_and_retried_with_backoff_until_it_succeeds(milest
     assert log.email in page.content.decode()
 
     with time_machine.travel(start + dt.timedelta(seconds=59), tick=False):
-        assert reminders.send_pending().failed == 0  # not due yet
+        assert outbox.send_pending().failed == 0  # not due yet
     with time_machine.travel(start + dt.timedelta(seconds=60), tick=False):
-        reminders.send_pending()
+        outbox.send_pending()
     log.refresh_from_db()
     assert (log.status, log.attempts) == (ReminderStatus.FAILED, 2)
     assert log.next_attempt_at == start + dt.timedelta(seconds=60 + 120)
     with time_machine.travel(start + dt.timedelta(seconds=180), tick=False):
-        reminders.send_pending()
+        outbox.send_pending()
     log.refresh_from_db()
     assert (log.status, log.attempts, log.last_error) == (ReminderStatus.SENT, 3, "")
     assert len(mail.outbox) == 1
@@ -375,10 +377,10 @@ def test_a_reminder_that_keeps_failing_is_given_up_and_stays_visible(milestone, 
     failing_mail.failures_left = 100
     start = dt.datetime(2009, 3, 9, 7, tzinfo=TZ)
     with time_machine.travel(start, tick=False):
-        reminders.run_sweep(enqueue=False)
+        notice_sweep.run_sweep()
     for minutes in (0, 1, 3, 7, 15, 31):
         with time_machine.travel(start + dt.timedelta(minutes=minutes), tick=False):
-            reminders.send_pending()
+            outbox.send_pending()
 
     log = ReminderLog.objects.get()
     assert (log.status, log.attempts) == (ReminderStatus.GIVEN_UP, 3)
@@ -392,13 +394,13 @@ def test_a_reminder_left_sending_by_a_dead_worker_is_sent_after_the_lease(milest
     settings.REMINDER_SEND_LEASE_SECONDS = 300
     start = dt.datetime(2009, 3, 9, 7, tzinfo=TZ)
     with time_machine.travel(start, tick=False):
-        reminders.run_sweep(enqueue=False)
-        reminders.take_batch()  # a worker takes the reminder and dies before sending
-        assert reminders.send_pending().total_sent == 0
+        notice_sweep.run_sweep()
+        outbox.take_batch()  # a worker takes the reminder and dies before sending
+        assert outbox.send_pending().total_sent == 0
     with time_machine.travel(start + dt.timedelta(seconds=299), tick=False):
-        assert reminders.send_pending().total_sent == 0
+        assert outbox.send_pending().total_sent == 0
     with time_machine.travel(start + dt.timedelta(seconds=301), tick=False):
-        assert reminders.send_pending().total_sent == 1
+        assert outbox.send_pending().total_sent == 1
     assert len(mail.outbox) == 1
     assert ReminderLog.objects.get().attempts == 2
 
@@ -407,22 +409,22 @@ def test_a_sender_whose_claim_was_taken_over_sends_nothing(milestone, people, se
     settings.REMINDER_SEND_LEASE_SECONDS = 300
     start = dt.datetime(2009, 3, 9, 7, tzinfo=TZ)
     with time_machine.travel(start, tick=False):
-        reminders.run_sweep(enqueue=False)
-        slow_token, [slow_row] = reminders.take_batch()
+        notice_sweep.run_sweep()
+        slow_token, [slow_row] = outbox.take_batch()
     with time_machine.travel(start + dt.timedelta(seconds=400), tick=False):
-        assert reminders.send_pending().total_sent == 1
-        result = reminders.SendResult()
-        reminders.deliver(slow_row, slow_token, None, result)
+        assert outbox.send_pending().total_sent == 1
+        result = outbox.SendResult()
+        outbox.deliver(slow_row, slow_token, None, result)
     assert (result.total_sent, result.lost_claims) == (0, 1)
     assert len(mail.outbox) == 1
 
 
 def test_a_reminder_for_a_milestone_done_since_the_claim_is_not_sent(milestone, people):
     with at(DUE):
-        reminders.run_sweep(enqueue=False)
+        notice_sweep.run_sweep()
         milestone.status, milestone.completed_on = MilestoneStatus.DONE, DUE
         milestone.save()
-        result = reminders.send_pending()
+        result = outbox.send_pending()
 
     assert (result.total_sent, result.cancelled) == (0, 1)
     assert ReminderLog.objects.get().status == ReminderStatus.CANCELLED
@@ -431,7 +433,7 @@ def test_a_reminder_for_a_milestone_done_since_the_claim_is_not_sent(milestone, 
 
 def test_the_send_task_is_queued_only_after_the_claims_commit(milestone, people, django_capture_on_commit_callbacks):
     with at(DUE), django_capture_on_commit_callbacks(execute=False) as callbacks:
-        reminders.run_sweep()
+        notice_sweep.run_sweep(on_claimed=wake_senders)
         assert mail.outbox == []
         assert ReminderLog.objects.get().status == ReminderStatus.PENDING
     assert len(callbacks) == 1
@@ -448,11 +450,11 @@ def test_the_sweep_reads_milestones_in_batches_with_a_fixed_number_of_queries(pl
         for number in range(1, count + 1):
             Milestone.objects.create(plan=plan, number=number, name=f"Giai đoạn {number}", due_date=DUE)
         with at(DUE - dt.timedelta(days=1)), CaptureQueriesContext(connection) as queries:
-            result = reminders.run_sweep(enqueue=False)
+            result = notice_sweep.run_sweep()
         assert result.total == count
         return result.batches, len(queries)
 
-    monkeypatch.setattr(reminders.milestone_batches, "__defaults__", (3,))
+    monkeypatch.setattr(notice_sweep.milestone_batches, "__defaults__", (3,))
     measured = [queries_for(count) for count in (6, 9, 12)]
 
     assert [batches for batches, _ in measured] == [2, 3, 4]
@@ -539,13 +541,13 @@ def test_every_kind_is_written_in_vietnamese_for_a_vietnamese_recipient(mileston
     log = ReminderLog.objects.get(recipient=people[person], for_date=DUE + dt.timedelta(days=offset))
 
     with translation.override("vi"), at(log.for_date):
-        expected_subject, expected_text, expected_html = reminders.render_reminder(log)
+        expected_subject, expected_text, expected_html = emails.render_reminder(log)
     assert (message.subject, message.body) == (expected_subject, expected_text)
     assert '<html lang="vi">' in message.alternatives[0][0]
     assert "Xây dựng hệ thống tài liệu" in message.subject
     assert "16/03/2009" in message.body
     with translation.override("en"):
-        assert reminders.render_reminder(log)[0] == expected_subject  # the recipient's language, not the caller's
+        assert emails.render_reminder(log)[0] == expected_subject  # the recipient's language, not the caller's
 
 
 @pytest.fixture
@@ -570,10 +572,10 @@ def digest_world(agency_a, agency_b, programme, committee_user):
 def test_weekly_digest_to_committee_members_with_figures_against_the_target(digest_world):
     monday = dt.date(2009, 3, 16)
     with at(monday):
-        reminders.run_weekly_digest(enqueue=False)
-        reminders.send_pending()
-        reminders.run_weekly_digest(enqueue=False)
-        reminders.send_pending()
+        notice_sweep.run_weekly_digest()
+        outbox.send_pending()
+        notice_sweep.run_weekly_digest()
+        outbox.send_pending()
 
     [message] = mail.outbox
     assert message.to == [digest_world.email]
@@ -650,23 +652,25 @@ def test_the_reminders_link_is_in_the_navigation(people, login):
 def test_beat_schedules_are_in_the_database_and_created_once(db):
     from django_celery_beat.models import PeriodicTask
 
-    reminders.ensure_schedules()
-    reminders.ensure_schedules()
+    schedules.ensure_schedules()
+    schedules.ensure_schedules()
 
-    tasks = {task.task: task for task in PeriodicTask.objects.select_related("crontab")}
+    tasks = {task.task: task for task in PeriodicTask.objects.select_related("crontab", "interval")}
     daily, weekly = tasks["rollout.tasks.daily_sweep"], tasks["rollout.tasks.weekly_digest"]
     assert (daily.crontab.hour, daily.crontab.minute, daily.crontab.day_of_week) == ("7", "0", "*")
     assert (weekly.crontab.hour, weekly.crontab.minute, weekly.crontab.day_of_week) == ("7", "30", "1")
     assert str(daily.crontab.timezone) == "Asia/Ho_Chi_Minh"
-    assert PeriodicTask.objects.filter(task__startswith="rollout.tasks.").count() == 2
+    sender = tasks["rollout.tasks.send_pending_reminders"]
+    assert (sender.interval.every, sender.interval.period) == (60, "seconds")
+    assert PeriodicTask.objects.filter(task__startswith="rollout.tasks.").count() == 3
 
 
 def test_an_edited_schedule_is_kept(db):
     from django_celery_beat.models import PeriodicTask
 
-    reminders.ensure_schedules()
+    schedules.ensure_schedules()
     PeriodicTask.objects.filter(task="rollout.tasks.daily_sweep").update(enabled=False)
-    reminders.ensure_schedules()
+    schedules.ensure_schedules()
 
     assert not PeriodicTask.objects.get(task="rollout.tasks.daily_sweep").enabled
 
@@ -680,11 +684,11 @@ def test_a_rule_with_a_negative_day_is_refused(programme):
 
 
 def test_the_send_task_leaves_a_failed_reminder_for_later_when_run_in_process(milestone, people, failing_mail):
-    from rollout.tasks import send_pending_reminders
+    from rollout.notices.tasks import send_pending_reminders
 
     failing_mail.failures_left = 1
     with at(DUE):
-        reminders.run_sweep(enqueue=False)
+        notice_sweep.run_sweep()
         outcome = send_pending_reminders.delay().get()
 
     assert outcome["failed"] == 1
@@ -716,10 +720,10 @@ def test_a_sweep_in_several_batches_sends_everything_when_tasks_run_in_process(
 ):
     for number in range(1, 8):
         Milestone.objects.create(plan=plan, number=number, name=f"Giai đoạn {number}", due_date=DUE)
-    monkeypatch.setattr(reminders.milestone_batches, "__defaults__", (3,))
+    monkeypatch.setattr(notice_sweep.milestone_batches, "__defaults__", (3,))
 
     with at(DUE - dt.timedelta(days=1)), django_capture_on_commit_callbacks(execute=True):
-        result = reminders.run_sweep()
+        result = notice_sweep.run_sweep(on_claimed=wake_senders)
 
     assert result.batches == 3
     assert len(mail.outbox) == 7

@@ -8,9 +8,19 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from rollout.models import ImplementationPlan, Milestone, MilestoneStatus, Programme, UrgeRecord
+from rollout.models import (
+    ImplementationPlan,
+    Milestone,
+    MilestoneStatus,
+    Programme,
+    ReminderLog,
+    ReminderStatus,
+    UrgeRecord,
+)
+from rollout.notices import outbox
 from rollout.urging import urge_agency
 
 pytestmark = pytest.mark.django_db
@@ -60,9 +70,10 @@ def test_committee_member_urges_an_agency_and_its_officer_and_head_get_the_lette
 
     assert response.status_code == 302
     assert response.url == agency_a.get_absolute_url()
-    assert len(mail.outbox) == 1
+    # One letter per address, each its own row of the outbox.
+    assert sorted(message.to[0] for message in mail.outbox) == sorted([officer_a.email, head_a.email])
+    assert mail.outbox[0].body == mail.outbox[1].body
     letter = mail.outbox[0]
-    assert sorted(letter.to) == sorted([officer_a.email, head_a.email])
     assert "Đôn đốc" in letter.subject and agency_a.name in letter.subject
     assert "Đề nghị hoàn thành đào tạo nhận thức trước 31/03/2009." in letter.body
     assert "Kính gửi: Giám đốc Nguyễn Văn An, Sở Khoa học và Công nghệ" in letter.body
@@ -78,6 +89,10 @@ def test_committee_member_urges_an_agency_and_its_officer_and_head_get_the_lette
     assert (record.agency, record.programme, record.by) == (agency_a, late_plan.programme, committee_user)
     assert record.at == NOW
     assert sorted(record.recipients) == sorted([officer_a.email, head_a.email])
+    notices = ReminderLog.objects.filter(urge=record)
+    assert sorted(notices.values_list("email", "kind", "status")) == sorted(
+        [(officer_a.email, "urging", "sent"), (head_a.email, "urging", "sent")]
+    )
 
 
 def test_the_urging_is_shown_with_who_and_when(login, dost_user, officer_a, programme, agency_a):
@@ -189,18 +204,39 @@ def test_the_agencys_own_officer_sees_the_urgings_but_no_form(login, committee_u
     assert urge_url(agency_a) not in page
 
 
-def test_a_mail_server_that_is_down_leaves_the_urging_recorded(
-    login, committee_user, officer_a, programme, agency_a, django_capture_on_commit_callbacks, monkeypatch, caplog
+def test_a_mail_server_that_is_down_leaves_the_urging_recorded_and_retried_until_given_up(
+    login, committee_user, dost_user, officer_a, programme, agency_a, django_capture_on_commit_callbacks,
+    monkeypatch, settings,
 ):
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("mail server down")
 
+    settings.REMINDER_MAX_ATTEMPTS = 2
     monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
     with django_capture_on_commit_callbacks(execute=True):
         response = login(committee_user).post(urge_url(agency_a), {"programme": programme.pk, "message": "Báo cáo."})
     assert response.status_code == 302
-    assert UrgeRecord.objects.count() == 1
-    assert "could not be sent" in caplog.text
+    record = UrgeRecord.objects.get()
+    notice = ReminderLog.objects.get(urge=record)
+    assert (notice.status, notice.attempts) == (ReminderStatus.FAILED, 1)
+    assert "mail server down" in notice.last_error
+
+    with time_machine.travel(NOW + dt.timedelta(seconds=settings.REMINDER_RETRY_SECONDS + 1), tick=False):
+        outbox.send_pending()
+    notice.refresh_from_db()
+    assert (notice.status, notice.attempts) == (ReminderStatus.GIVEN_UP, 2)
+    page = login(dost_user).get("/rollout/reminders/undelivered/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Urging letter" in page and officer_a.email in page and "Not delivered (given up)" in page
+
+
+def test_an_urging_letter_is_claimed_once_per_address(committee_user, officer_a, head_a, programme, agency_a):
+    record = urge_agency(agency_a, programme, by=committee_user, message="Báo cáo tiến độ.")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReminderLog.objects.create(
+            urge=record, programme=programme, kind="urging", key=f"urge/{record.pk}", email=officer_a.email,
+            for_date=NOW.date(),
+        )
+    assert ReminderLog.objects.filter(urge=record).count() == 2
 
 
 def test_the_plan_page_links_reviewers_to_the_urge_form(login, committee_user, officer_a, programme, agency_a):

@@ -1,14 +1,26 @@
 """Beat's database schedule: the daily reminder sweep (07:00) and the weekly digest (Monday 07:30),
-Asia/Ho_Chi_Minh, editable in the admin afterwards."""
+Asia/Ho_Chi_Minh, editable in the admin afterwards. The values are written out here, not imported, so the
+migration stays what it was whatever the code becomes."""
 
 from django.db import migrations
 
+SCHEDULES = [
+    ("Daily deadline reminders", "rollout.tasks.daily_sweep", {"minute": "0", "hour": "7", "day_of_week": "*"}),
+    ("Weekly digest to the steering committee", "rollout.tasks.weekly_digest",
+     {"minute": "30", "hour": "7", "day_of_week": "1"}),
+]
+
 
 def create_schedules(apps, schema_editor):
-    from rollout.reminders import ensure_schedules
-
-    ensure_schedules(apps.get_model("django_celery_beat", "PeriodicTask"),
-                     apps.get_model("django_celery_beat", "CrontabSchedule"))
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
+    for name, task, times in SCHEDULES:
+        if PeriodicTask.objects.filter(task=task).exists():
+            continue
+        schedule, _created = CrontabSchedule.objects.get_or_create(
+            **times, day_of_month="*", month_of_year="*", timezone="Asia/Ho_Chi_Minh"
+        )
+        PeriodicTask.objects.create(name=name, task=task, crontab=schedule, enabled=True)
 
 
 class Migration(migrations.Migration):

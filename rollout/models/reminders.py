@@ -1,8 +1,9 @@
-"""Deadline reminders: the rules of each programme and the log that makes every reminder go out once.
+"""Deadline reminders: the rules of each programme, and the outbox row that makes every notice go out once.
 
-A ``ReminderLog`` row *is* the reminder: the sweep claims it (a database unique constraint on what
-identifies the reminder) before any e-mail is written; a sender then moves it pending → sending → sent,
-or to failed (retried with backoff) and finally given up. See ``rollout.reminders`` for the whole design.
+A ``ReminderLog`` row *is* the notice (a reminder, an escalation, a digest or an urging letter to one
+address): it is claimed (a database unique constraint on what identifies it) before any e-mail is written;
+a sender then moves it pending → sending → sent, or to failed (retried with backoff) and finally given up.
+See ``rollout.notices`` for the whole design.
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ class ReminderKind(models.TextChoices):
     ESCALATION_HEAD = "escalation_head", _("Escalation to the agency head")
     ESCALATION_COMMITTEE = "escalation_committee", _("Escalation to DOST and the committee")
     DIGEST = "digest", _("Weekly digest")
+    URGING = "urging", _("Urging letter")
 
 
 ESCALATION_KINDS = (ReminderKind.ESCALATION_HEAD, ReminderKind.ESCALATION_COMMITTEE)
@@ -112,7 +114,7 @@ UNFINISHED_STATUSES = (ReminderStatus.PENDING, ReminderStatus.SENDING, ReminderS
 
 
 class ReminderLog(models.Model):
-    """One reminder to one person. Unique on what identifies it, so it is claimed exactly once."""
+    """One notice to one address. Unique on what identifies it, so it is claimed exactly once."""
 
     milestone = models.ForeignKey(
         "rollout.Milestone", verbose_name=_("milestone"), null=True, blank=True,
@@ -128,7 +130,13 @@ class ReminderLog(models.Model):
                     "or the week of a digest."),
     )
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="reminders"
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="reminders",
+        help_text=_("Empty for an agency's own mailbox, which is not a user."),
+    )
+    urge = models.ForeignKey(
+        "rollout.UrgeRecord", verbose_name=_("urging"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="notices",
     )
     email = models.EmailField(_("e-mail address"))
     for_date = models.DateField(_("for the day"), help_text=_("The day the sweep found the reminder due."))
@@ -154,8 +162,12 @@ class ReminderLog(models.Model):
                 name="one_reminder_per_milestone_kind_key_recipient",
             ),
             models.UniqueConstraint(
-                fields=["programme", "kind", "key", "recipient"], condition=Q(milestone__isnull=True),
+                fields=["programme", "kind", "key", "recipient"],
+                condition=Q(milestone__isnull=True, urge__isnull=True),
                 name="one_digest_per_programme_week_recipient",
+            ),
+            models.UniqueConstraint(
+                fields=["urge", "email"], condition=Q(urge__isnull=False), name="one_urging_letter_per_address"
             ),
         ]
         indexes = [
@@ -178,7 +190,7 @@ class ReminderLog(models.Model):
 
     @property
     def identity(self) -> str:
-        return f"{self.milestone_id or '-'}|{self.kind}|{self.key}|{self.recipient_id}"
+        return f"{self.milestone_id or '-'}|{self.kind}|{self.key}|{self.recipient_id or self.email}"
 
 
 def reminder_key(due_date: dt.date, threshold: str) -> str:

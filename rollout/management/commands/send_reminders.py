@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from agencies.dates import command_line_day
-from rollout import reminders
 from rollout.models import ReminderKind
+from rollout.notices import outbox, sweep
 
 
 class Command(BaseCommand):
@@ -22,10 +22,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, date=None, dry_run=False, digest=False, **options):
         day = self._day(date)
-        result = reminders.run_sweep(day, dry_run=dry_run, enqueue=False)
+        result = sweep.run_sweep(day, dry_run=dry_run)
         counts = result.by_kind.copy()
         if digest:
-            counts.update(reminders.run_weekly_digest(day, dry_run=dry_run, enqueue=False).by_kind)
+            counts.update(sweep.run_weekly_digest(day, dry_run=dry_run).by_kind)
         verb = "Would send" if dry_run else "Claimed"
         self.stdout.write(
             f"{verb} for {day:%d/%m/%Y}: {sum(counts.values())} reminder(s) "
@@ -36,7 +36,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {kind.value:<22} {counts[kind]}")
         if dry_run:
             return
-        sent = reminders.send_pending()
+        sent = outbox.send_pending()
         self.stdout.write(f"Sent: {sent.total_sent}")
         for kind in ReminderKind:
             if sent.sent[kind]:

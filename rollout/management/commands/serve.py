@@ -19,10 +19,10 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils import timezone
 
-from rollout import reminders
+from rollout.notices import outbox, sweep
 
 logger = logging.getLogger(__name__)
-SWEEP_HOUR = 7  # as beat's "Daily deadline reminders" schedule (rollout.reminders.ensure_schedules)
+SWEEP_HOUR = 7  # as beat's "Daily deadline reminders" schedule (rollout.notices.schedules)
 
 
 def next_sweep_at(now: dt.datetime, hour: int = SWEEP_HOUR) -> dt.datetime:
@@ -35,8 +35,8 @@ def next_sweep_at(now: dt.datetime, hour: int = SWEEP_HOUR) -> dt.datetime:
 def sweep_now(out=None) -> None:
     """The daily sweep in this process: claim what is due today, then send it."""
     try:
-        result = reminders.run_sweep(enqueue=False)
-        sent = reminders.send_pending()
+        result = sweep.run_sweep()
+        sent = outbox.send_pending()
     except Exception:  # a failed sweep must not stop the server; the next one catches up
         logger.exception("The daily reminder sweep failed")
         return

@@ -1,7 +1,7 @@
 """PDF rendering with WeasyPrint: the project's own font embedded, static files read from disk, no network.
 
-``render_pdf("reports/pdf/….html", context)`` renders a Django template to PDF bytes. Templates extend
-``reports/pdf/document.html`` (the formal Vietnamese administrative layout) or ``reports/pdf/base.html``.
+``render_pdf("…/….html", context)`` renders a Django template to PDF bytes. Templates extend
+``documents/document.html`` (the formal Vietnamese administrative layout) or ``documents/base.html``.
 The fonts come from ``static/fonts`` (Noto Serif for the document text and tables, Noto Sans for the charts,
 both covering Vietnamese in full); WeasyPrint embeds the glyphs it uses as subsets.
 """
