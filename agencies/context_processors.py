@@ -1,4 +1,7 @@
+from django.utils.functional import SimpleLazyObject
+
 from agencies.access import is_committee, is_dost, is_reviewer, sees_all_agencies
+from agencies.asof import read_as_of
 
 
 def portal(request):
@@ -10,4 +13,5 @@ def portal(request):
         "user_is_dost": is_dost(user),
         "user_is_reviewer": is_reviewer(user),
         "user_sees_all": sees_all_agencies(user),
+        "as_of": SimpleLazyObject(lambda: read_as_of(request)),
     }

@@ -30,6 +30,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from agencies.asof import shown
 from agencies.models import TRACKED_GROUPS, Agency, AgencyKind, Tier
 from reports.charts import chart_dates, completion_chart_svg, series_label
 from rollout.models import (
@@ -143,11 +144,12 @@ class DashboardChoices:
         return urlencode({key: value for key, value in values.items() if value not in ("", None)})
 
 
-def parse_as_of(raw: str, notices: list[str]) -> dt.date:
+def parse_as_of(raw: str, notices: list[str], default: dt.date | None = None) -> dt.date:
+    """The chosen day; ``default`` (else today) when none is given."""
     today = timezone.localdate()
     raw = raw.strip()
     if not raw:
-        return today
+        return default or today
     for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             day = dt.datetime.strptime(raw, pattern).date()
@@ -174,8 +176,10 @@ def read_choices(params, districts: dict[str, District]) -> DashboardChoices:
             notices.append(_("The chosen programme does not exist; showing the current programme."))
         else:
             programme = chosen
+    # Picking a programme without a date shows it on its own default day: its target date once it is closed.
+    default = programme.default_day() if programme is not None else None
     choices = DashboardChoices(
-        programme=programme, programmes=programmes, as_of=parse_as_of(params.get("as_of", ""), notices)
+        programme=programme, programmes=programmes, as_of=parse_as_of(params.get("as_of", ""), notices, default)
     )
     choices.notices = notices
 
@@ -383,6 +387,9 @@ def build_dashboard(params) -> dict:
     maintenance_text = _("maintenance %(done)s/%(total)s")
     stage_label = _("Stage reached by %(agency)s")
     agency_url = reverse("agencies:detail", kwargs={"code": URL_PLACEHOLDER})
+    # The agency page and what it leads to keep the chosen day.
+    as_of_query = "" if choices.as_of == timezone.localdate() else urlencode({"as_of": shown(choices.as_of)})
+    drill_down = f"?{as_of_query}" if as_of_query else ""
     page.object_list = [
         DashboardRow(
             progress=row,
@@ -403,7 +410,7 @@ def build_dashboard(params) -> dict:
             ),
             stage_label=stage_label % {"agency": row.name},
             is_district=row.kind in DISTRICT_KINDS,
-            url=agency_url.replace(URL_PLACEHOLDER, row.code),
+            url=agency_url.replace(URL_PLACEHOLDER, row.code) + drill_down,
         )
         for row in page.object_list
     ]
@@ -414,6 +421,8 @@ def build_dashboard(params) -> dict:
             # Labels are looked up per request: the cached answer may have been computed in another language.
             "tiles": [(group, series_label(group.group)) for group in (progress.mandatory, *progress.groups)],
             "days_past_target": -progress.days_to_target,
+            "as_of_is_today": choices.as_of == timezone.localdate(),
+            "as_of_query": as_of_query,
             "page": page,
             "rows_total": len(rows),
             "chart": completion_chart_svg(programme, series, as_of=choices.as_of),

@@ -21,6 +21,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from agencies.access import agency_for_user, sees_all_agencies
+from agencies.asof import read_as_of
 from agencies.models import TRACKED_GROUPS, Agency
 from reports import exports
 from reports.forms import AgencyReportForm, ExportForm, ReportForm
@@ -29,6 +30,7 @@ from reports.register import PAGE_SIZE as REGISTER_PAGE_SIZE
 from reports.register import RegisterForm, register_records
 from reports.render import RENDERERS
 from reports.tasks import queue_report
+from rollout.models import Programme
 
 
 def task_threshold() -> int:
@@ -44,12 +46,17 @@ def _index(request, *, status: int = 200, failed: dict | None = None):
     """The reports page; ``failed`` puts a bound form with its errors back in its place."""
     user = request.user
     province_wide = sees_all_agencies(user)
+    # Reached from a page shown as of a day (and a programme): the forms start from that day.
+    initial = {"as_of": read_as_of(request).day}
+    chosen = request.GET.get("programme", "")
+    if chosen.isdigit():
+        initial["programme"] = Programme.objects.filter(pk=chosen).first()
     forms = {
-        "province_form": ReportForm(auto_id="province-%s"),
-        "dost_form": ReportForm(auto_id="dost-%s"),
-        "agency_form": AgencyReportForm(user=user, auto_id="agency-%s"),
-        "own_form": ReportForm(auto_id="own-%s"),
-        "export_form": ExportForm(auto_id="export-%s"),
+        "province_form": ReportForm(auto_id="province-%s", initial=initial),
+        "dost_form": ReportForm(auto_id="dost-%s", initial=initial),
+        "agency_form": AgencyReportForm(user=user, auto_id="agency-%s", initial=initial),
+        "own_form": ReportForm(auto_id="own-%s", initial=initial),
+        "export_form": ExportForm(auto_id="export-%s", initial=initial),
         **(failed or {}),
     }
     context = {

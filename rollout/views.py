@@ -12,11 +12,11 @@ from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from agencies.access import Access, can, is_dost, is_reviewer, restrict
+from agencies.asof import read_as_of
 from agencies.models import SteeringCommittee
 from rollout import panels, services
 from rollout.access import (
@@ -52,7 +52,9 @@ from rollout.models import (
     MilestoneStatusChange,
     PlanStatus,
     Programme,
+    is_overdue,
 )
+from rollout.progress import end_of_day, milestones_on
 from rollout.services import ConcurrentEditError
 from rollout.validators import served_content_type
 
@@ -112,26 +114,34 @@ def plan_actions(user, plan: ImplementationPlan) -> dict[str, bool]:
 @require_GET
 def plan(request, pk: int):
     plan = plan_for_user(request.user, pk)
-    today = timezone.localdate()
+    as_of = read_as_of(request)
+    end = end_of_day(as_of.day)
+    evidence = Evidence.objects.filter(uploaded_at__lt=end).select_related("uploaded_by")
     milestones = list(
-        plan.milestones.select_related("owner").prefetch_related(
-            Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by")),
+        milestones_on(plan.milestones.select_related("owner"), as_of.day).prefetch_related(
+            Prefetch("evidence", queryset=evidence)
         )
     )
     for milestone in milestones:
-        milestone.overdue = milestone.is_overdue_on(today)
+        # Shown as they stood at the end of the day (the page only reads these copies).
+        milestone.status, milestone.completed_on = milestone.status_on, milestone.done_on
+        milestone.overdue = is_overdue(milestone.due_date, milestone.status_on, as_of.day)
+    transitions = list(plan.transitions.filter(at__lt=end).select_related("by").order_by("at", "pk"))
+    if not as_of.is_today and transitions:
+        plan.status = transitions[-1].to_status
+    actions = plan_actions(request.user, plan) if as_of.is_today else {}
     return render(request, "rollout/plan_detail.html", {
         "plan": plan,
         "milestones": milestones,
         "done_count": sum(1 for m in milestones if m.status == "done"),
         "overdue_count": sum(1 for m in milestones if m.overdue),
-        "transitions": plan.transitions.select_related("by").order_by("at", "pk"),
-        "certificates": plan.certificates.select_related("certification_body"),
-        "declarations": plan.declarations.all(),
+        "transitions": transitions,
+        "certificates": plan.certificates.filter(issued_on__lte=as_of.day).select_related("certification_body"),
+        "declarations": plan.declarations.filter(decision_date__lte=as_of.day),
         "history": plan_history(plan),
-        "today": today,
+        "today": as_of.day,
         "panels": panels.render("plan", request, plan),
-        **plan_actions(request.user, plan),
+        **actions,
     })
 
 
@@ -319,15 +329,21 @@ def milestone(request, pk: int):
         else:
             messages.success(request, _("Milestone updated."))
             return redirect(milestone)
+    as_of = read_as_of(request)
+    end = end_of_day(as_of.day)
+    if not as_of.is_today:
+        # Shown as it stood at the end of the day (the page only reads this copy); changes are made today.
+        then = milestones_on(Milestone.objects.filter(pk=milestone.pk), as_of.day).get()
+        milestone.status, milestone.completed_on = then.status_on, then.done_on
     return render(request, "rollout/milestone_detail.html", {
         "milestone": milestone,
         "plan": plan,
-        "form": form if can_manage else None,
+        "form": form if can_manage and as_of.is_today else None,
         "conflict": conflict,
-        "overdue": milestone.is_overdue,
-        "timeline": MilestoneStatusChange.objects.filter(milestone=milestone).select_related("by")
+        "overdue": is_overdue(milestone.due_date, milestone.status, as_of.day),
+        "timeline": MilestoneStatusChange.objects.filter(milestone=milestone, at__lt=end).select_related("by")
         .order_by("-at", "-pk"),
-        "evidence": milestone.evidence.select_related("uploaded_by"),
+        "evidence": milestone.evidence.filter(uploaded_at__lt=end).select_related("uploaded_by"),
         "history": history_of(milestone),
         "panels": panels.render("milestone", request, milestone),
         "committee": _committee_of(milestone),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -77,6 +80,15 @@ class Programme(models.Model):
             raise ValidationError(
                 {"mandatory_groups": _("Unknown agency group: %(groups)s") % {"groups": ", ".join(sorted(unknown))}}
             )
+
+    def is_closed(self, today: dt.date | None = None) -> bool:
+        """Past its target date and no longer the programme pages show by default."""
+        return not self.is_current and self.target_date < (today or timezone.localdate())
+
+    def default_day(self, today: dt.date | None = None) -> dt.date:
+        """The day pages show the programme as of when none is chosen: today, or its target date once closed."""
+        today = today or timezone.localdate()
+        return self.target_date if self.is_closed(today) else today
 
     def is_mandatory_for(self, group: str) -> bool:
         return group in (self.mandatory_groups or [])

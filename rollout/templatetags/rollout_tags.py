@@ -24,8 +24,9 @@ def milestone_status_badge(milestone):
 
 
 @register.simple_tag
-def agency_plans(agency, user) -> list[dict]:
-    """One row per programme: the agency's plan (if the user may see it) and its progress from the engine."""
+def agency_plans(agency, user, as_of=None) -> list[dict]:
+    """One row per programme: the agency's plan (if the user may see it) and its progress from the engine on
+    ``as_of`` (today if not given)."""
     if agency is None or not can(user, agency, Access.VIEW):
         return []
     plans = {plan.programme_id: plan for plan in plans_for_user(user).filter(agency=agency)}
@@ -33,7 +34,7 @@ def agency_plans(agency, user) -> list[dict]:
     rows = []
     for programme in Programme.objects.all():
         plan = plans.get(programme.pk)
-        progress = agency_progress(programme, agency) if plan is not None else None
+        progress = agency_progress(programme, agency, as_of) if plan is not None else None
         rows.append({
             "programme": programme,
             "plan": plan,
