@@ -36,12 +36,16 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "django_celery_beat",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "documents",
     "agencies",
     "rollout",
     "procedures",
     "training",
     "reports",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +179,54 @@ REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5, minimum=1)
 REMINDER_RETRY_SECONDS = env_int("REMINDER_RETRY_SECONDS", 300, minimum=1)
 REMINDER_SEND_LEASE_SECONDS = env_int("REMINDER_SEND_LEASE_SECONDS", 60, minimum=1)
 REMINDER_SEND_DEADLINE_SECONDS = env_int("REMINDER_SEND_DEADLINE_SECONDS", 600, minimum=1)
+
+# The REST API (api/): token or session authentication, problem details for errors, a rate per token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.problem_details_handler",
+    "DATE_INPUT_FORMATS": ["iso-8601"],
+}
+# Requests per token (or per signed-in user without a token) and period: "N/second|minute|hour|day".
+API_RATE = env_str("API_RATE", "1200/hour")
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365, minimum=1)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ISO 9001 rollout portal API",
+    "DESCRIPTION": (
+        "Programmes, agencies, implementation plans, milestones, certificates and declarations, and the "
+        "progress engine's figures as of a date. Authenticate with a personal API token "
+        "(`Authorization: Bearer …`, created under Account → API tokens) or the portal's session. "
+        "Errors are RFC 9457 problem details (`application/problem+json`) in the language of `Accept-Language`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "AgencyKindEnum": "agencies.models.AgencyKind",
+        "AgencyGroupEnum": "agencies.models.AgencyGroup",
+        "PlanStatusEnum": "rollout.models.PlanStatus",
+        "MilestoneStatusEnum": "rollout.models.MilestoneStatus",
+        "ProgressStatusEnum": "rollout.progress.ProgressStatus",
+        "ReminderKindEnum": "rollout.models.ReminderKind",
+        "ReminderStatusEnum": "rollout.models.ReminderStatus",
+    },
+}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -34,6 +34,8 @@ urlpatterns = [
     path("procedures/", include("procedures.urls")),
     path("training/", include("training.urls")),
     path("reports/", include("reports.urls")),
+    path("api/v1/", include("api.urls")),
+    path("account/", include("api.urls_account")),
     path("admin/", admin.site.urls),
 ]
 

@@ -30,6 +30,7 @@ from django.core.files.base import ContentFile
 from django.urls import get_resolver, reverse
 
 from agencies.models import CommitteeMember
+from api.services import create_api_token, open_calendar_feed
 from procedures.models import AdministrativeProcedure
 from rollout.models import Certificate, CertificationBody, Declaration, Evidence, Regime
 from tests.fixtures_rollout_ui import make_plan, make_programme
@@ -163,11 +164,23 @@ ROWS: list[Row] = [
     # Reports: DOST's certificate register reads across the province
     Row("reports:register", expected={**everyone(404), DOST: 200, COMMITTEE: 200, VIEWER: 200, HOME_AFFAIRS: 200}),
 ]
-COVERED_NAMESPACES = ["agencies", "procedures", "training"]
+ROWS += [
+    # The user's own keys: API tokens and the calendar feed address
+    Row("account:api_tokens"),
+    Row("account:api_tokens", expected=everyone(201, anonymous=LOGIN), method="post",
+        data={"name": "Một cửa", "days": "30"}),
+    Row("account:api_token_revoke", lambda w: {"pk": w.token_a.pk}, {**everyone(404), OFFICER_A: REDIRECT},
+        method="post"),
+    Row("account:calendar"),
+    Row("account:calendar", expected=everyone(200, anonymous=LOGIN), method="post", data={"action": "open"}),
+    Row("account:calendar_feed", lambda w: {"key": w.calendar_key_a}, everyone(200, anonymous=200)),
+    Row("account:calendar_feed", {"key": "cal_not-a-key"}, everyone(404, anonymous=404)),
+]
+COVERED_NAMESPACES = ["agencies", "procedures", "training", "account"]
 
 
 @pytest.fixture
-def world(agency_a, agency_b):
+def world(agency_a, agency_b, officer_a):
     """The objects the rows point at. Add yours here (see the module docstring)."""
     member_a = CommitteeMember.objects.create(
         committee=agency_a.steering_committee, name="Lê Văn Cường", position="Phó Giám đốc", role="deputy"
@@ -175,9 +188,12 @@ def world(agency_a, agency_b):
     member_b = CommitteeMember.objects.create(
         committee=agency_b.steering_committee, name="Phạm Thị Dung", position="Chánh Văn phòng", role="member"
     )
+    token_a, _secret = create_api_token(officer_a, name="e-ISO", days=30)
+    _feed, calendar_key_a = open_calendar_feed(officer_a)
     return types.SimpleNamespace(
-        agency_a=agency_a, agency_b=agency_b, member_a=member_a, member_b=member_b, **rollout_world(agency_a, agency_b),
-        **procedures_world(agency_a, agency_b), **training_world(agency_a),
+        agency_a=agency_a, agency_b=agency_b, member_a=member_a, member_b=member_b, token_a=token_a,
+        calendar_key_a=calendar_key_a, **rollout_world(agency_a, agency_b), **procedures_world(agency_a, agency_b),
+        **training_world(agency_a),
     )
 
 
