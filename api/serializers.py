@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -23,7 +24,18 @@ from rollout.models import (
 from rollout.progress import ProgressStatus
 
 
-class ProgrammeSerializer(serializers.ModelSerializer):
+class ModelSerializer(serializers.ModelSerializer):
+    """Integer fields without the database's own upper bound: it differs between SQLite and PostgreSQL, and the
+    published schema must not depend on where it was generated."""
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        kwargs.pop("max_value", None)
+        kwargs["validators"] = [v for v in kwargs.get("validators", []) if not isinstance(v, MaxValueValidator)]
+        return field_class, kwargs
+
+
+class ProgrammeSerializer(ModelSerializer):
     class Meta:
         model = Programme
         fields = [
@@ -39,7 +51,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         ]
 
 
-class AgencySerializer(serializers.ModelSerializer):
+class AgencySerializer(ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
     successor = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
@@ -62,7 +74,7 @@ class AgencySerializer(serializers.ModelSerializer):
         ]
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(ModelSerializer):
     agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -83,13 +95,13 @@ class PlanSerializer(serializers.ModelSerializer):
         ]
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(ModelSerializer):
     class Meta:
         model = Evidence
         fields = ["id", "milestone", "original_name", "content_type", "size", "sha256", "description", "uploaded_at"]
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(ModelSerializer):
     agency = serializers.CharField(source="plan.agency.code", read_only=True)
     owner = serializers.CharField(source="owner.display_name", read_only=True, default=None)
     evidence = EvidenceSerializer(many=True, read_only=True)
@@ -131,7 +143,7 @@ class EvidenceUploadSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="", max_length=250)
 
 
-class CertificateSerializer(serializers.ModelSerializer):
+class CertificateSerializer(ModelSerializer):
     agency = serializers.CharField(source="plan.agency.code", read_only=True)
     programme = serializers.IntegerField(source="plan.programme_id", read_only=True)
     certification_body = serializers.CharField(source="certification_body.name", read_only=True)
@@ -154,7 +166,7 @@ class CertificateSerializer(serializers.ModelSerializer):
         ]
 
 
-class DeclarationSerializer(serializers.ModelSerializer):
+class DeclarationSerializer(ModelSerializer):
     agency = serializers.CharField(source="plan.agency.code", read_only=True)
     programme = serializers.IntegerField(source="plan.programme_id", read_only=True)
 
@@ -175,7 +187,7 @@ class DeclarationSerializer(serializers.ModelSerializer):
         ]
 
 
-class ReminderSerializer(serializers.ModelSerializer):
+class ReminderSerializer(ModelSerializer):
     agency = serializers.CharField(source="milestone.plan.agency.code", read_only=True)
 
     class Meta:
