@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from agencies.asof import shown
 from agencies.models import TRACKED_GROUPS, Agency, AgencyKind, Tier
 from reports.charts import chart_dates, completion_chart_svg, series_label
+from reports.duties import duty_figures
 from rollout.models import (
     Certificate,
     Declaration,
@@ -433,6 +434,7 @@ def build_dashboard(params) -> dict:
             "province_query": choices.query_string(district=""),
             "district_query": choices.query_string(district="", group="", kind=""),
             "page_query": choices.query_string(),
+            "duties": duty_figures(programme, choices.as_of, figures.by_name),
         }
     )
     return context

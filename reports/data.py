@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyGroup, CommitteeMember, Tier
+from reports.duties import GroupDuties, duty_figures
 from rollout.models import (
     Certificate,
     Declaration,
@@ -346,6 +347,7 @@ class DostReport:
     records: list[ComplianceRecord]
     partners: list[PartnerLine]
     not_compliant: list[AgencyProgress]
+    duties: list[GroupDuties] = field(default_factory=list)
 
     def with_validity(self, validity: str) -> list[ComplianceRecord]:
         return [r for r in self.records if r.validity == validity]
@@ -399,4 +401,5 @@ def dost_report(programme: Programme, as_of: dt.date) -> DostReport:
         records=compliance_records(programme, as_of),
         partners=partners(programme, as_of),
         not_compliant=not_compliant,
+        duties=duty_figures(programme, as_of, progress.agencies),
     )

@@ -246,6 +246,7 @@ def render_dost_pdf(
             Part("partners"),
             Part("not_compliant_heading"),
             *row_parts("not_compliant", report.not_compliant, chunk_rows),
+            Part("duties"),
             Part("closing"),
         ]
         if on_progress:
