@@ -75,20 +75,42 @@ def completion_chart_svg(
     language: str | None = None,
     keys: Sequence[str] = DEFAULT_KEYS,
     title: str | None = None,
+    legend: bool = True,
 ) -> SafeString:
     """An SVG line chart of % completed per group, with the target (100% by the target date) drawn.
 
     ``series`` maps a key ("mandatory", "province" or an AgencyGroup value) to (date, percent) points, as
     ``completion_series`` returns them. Text is in ``language`` (default: the active one); every string is
-    escaped, so the result is safe to insert into a page or a PDF template."""
+    escaped, so the result is safe to insert into a page or a PDF template. ``legend=False`` leaves the legend
+    out (a page lists ``legend_items`` under the chart instead, readable at any width)."""
     with translation.override(language or translation.get_language()):
-        return mark_safe(_draw(programme, series, as_of, width, height, keys, title))
+        return mark_safe(_draw(programme, series, as_of, width, height, keys, title, legend))
 
 
-def _draw(programme, series, as_of, width, height, keys, title) -> str:
+def legend_items(series: Mapping[str, Sequence[tuple[dt.date, float]]], keys: Sequence[str] = DEFAULT_KEYS) -> list:
+    """The chart's legend as data for a list under it: label, latest percent, and the line's colour and dash."""
+    items = []
+    for key in keys:
+        if not series.get(key):
+            continue
+        colour, dash, stroke = SERIES_STYLE.get(key, ("#333", "", 1.5))
+        items.append(
+            {
+                "key": key,
+                "label": series_label(key),
+                "last": series[key][-1][1],
+                "colour": colour,
+                "dash": dash,
+                "stroke": stroke,
+            }
+        )
+    return items
+
+
+def _draw(programme, series, as_of, width, height, keys, title, legend=True) -> str:
     keys = [key for key in keys if series.get(key)]
     left, right, top = 46, 20, 30 if title else 14
-    legend_rows = max(1, -(-len(keys) // 2))
+    legend_rows = max(1, -(-len(keys) // 2)) if legend else 0
     bottom = 34 + 16 * legend_rows
     plot_w, plot_h = width - left - right, height - top - bottom
     start = programme.start_date
@@ -161,7 +183,7 @@ def _draw(programme, series, as_of, width, height, keys, title) -> str:
             f'{dash_attr} stroke-linejoin="round"><title>{escape(series_label(key))}</title></polyline>'
         )
     legend_top = top + plot_h + 30
-    for index, key in enumerate(keys):
+    for index, key in enumerate(keys if legend else ()):
         colour, dash, stroke = SERIES_STYLE.get(key, ("#333", "", 1.5))
         column, row = index % 2, index // 2
         lx, ly = left + column * (plot_w / 2), legend_top + row * 16

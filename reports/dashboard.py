@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from agencies.asof import shown
 from agencies.models import TRACKED_GROUPS, Agency, AgencyKind, Tier
-from reports.charts import chart_dates, completion_chart_svg, series_label
+from reports.charts import chart_dates, completion_chart_svg, legend_items, series_label
 from reports.duties import duty_figures
 from rollout.models import (
     Certificate,
@@ -426,7 +426,8 @@ def build_dashboard(params) -> dict:
             "as_of_query": as_of_query,
             "page": page,
             "rows_total": len(rows),
-            "chart": completion_chart_svg(programme, series, as_of=choices.as_of),
+            "chart": completion_chart_svg(programme, series, as_of=choices.as_of, legend=False),
+            "legend": legend_items(series),
             "series_headings": [series_label(key) for key in SERIES_KEYS],
             "series_table": _series_table(series),
             "current_sort": ("-" if choices.descending else "") + choices.sort,
