@@ -329,7 +329,8 @@ class RolloutDemo:
             if agency.pk in decisions:
                 # The committee set up for the 2007 programme still stands: its decision completes stage 1, as
                 # recording it does in the portal (rollout.services.complete_committee_milestones).
-                self.change(milestones[0], MilestoneStatus.DONE, decisions[agency.pk], r, agency.pk)
+                done_on = max(decisions[agency.pk], programme.start_date)  # it serves the programme from its start
+                self.change(milestones[0], MilestoneStatus.DONE, done_on, r, agency.pk)
                 self.changes[-1].at = self.at(created, r)  # known to the portal from the plan's creation
             if kind in ("draft", "submitted"):
                 continue

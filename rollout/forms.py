@@ -7,7 +7,9 @@ when the object has changed since the form was loaded (see ``rollout.services``)
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -52,7 +54,6 @@ class MilestoneStatusForm(VersionedForm):
     evidence = forms.FileField(
         label=_("Evidence file"), required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_EXTENSIONS}),
-        help_text=_("PDF, DOCX, XLSX, ODT, JPG or PNG."),
     )
     evidence_description = forms.CharField(label=_("Description of the file"), required=False, max_length=250)
 
@@ -63,6 +64,7 @@ class MilestoneStatusForm(VersionedForm):
         })
         super().__init__(*args, **kwargs)
         self.milestone = milestone
+        self.fields["evidence"].help_text = evidence_help()
 
     def clean_completed_on(self):
         day = self.cleaned_data.get("completed_on")
@@ -117,6 +119,58 @@ class DueDatesForm(VersionedForm):
 
     def due_dates(self) -> dict[int, object]:
         return {int(name[4:]): value for name, value in self.cleaned_data.items() if name.startswith("due_")}
+
+
+def evidence_help() -> str:
+    """What an upload field accepts, said before the upload."""
+    return str(_("PDF, DOCX, XLSX, ODT, JPG or PNG, up to %(limit)s.") % {
+        "limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)})
+
+
+class PlanContentForm(VersionedForm):
+    """The plan's scope and its document (the revision page)."""
+
+    scope = forms.CharField(
+        label=_("Scope (administrative procedures covered)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    document = forms.FileField(
+        label=_("Plan document"), required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_EXTENSIONS}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].help_text = evidence_help()
+
+    def clean_document(self):
+        uploaded = self.cleaned_data.get("document")
+        if uploaded:
+            validate_evidence_file(uploaded)
+        return uploaded
+
+
+class MilestoneEditForm(VersionedForm):
+    """A milestone's name, due date and owner, on the revision page (``version`` is the plan's)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False, empty_label="—")
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = plan.agency.users.filter(is_active=True).order_by("last_name", "first_name")
+        self.fields["owner"].label_from_instance = lambda user: user.display_name
+
+
+class MilestoneAddForm(MilestoneEditForm):
+    stage = forms.ModelChoiceField(label=_("Stage"), queryset=None, empty_label=None)
+
+    field_order = ["stage", "name", "due_date", "owner"]
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, plan=plan, **kwargs)
+        self.fields["stage"].queryset = plan.programme.stages.order_by("number")
 
 
 class PlanActionForm(VersionedForm):

@@ -272,6 +272,144 @@ def update_due_dates(plan: ImplementationPlan, due_dates: dict[int, dt.date], *,
     return changed
 
 
+# --- revising a draft or returned plan ------------------------------------------------------------------------
+#
+# While a plan is a draft or returned, its officer revises its content: the scope, the plan document, and the
+# milestones (added within the template's stages, renamed, given an owner or a due date, removed). Each change
+# is a step in the plan's record (who, when, what) besides the rows' own history, and a revised plan needs the
+# head's approval again before it is submitted.
+
+
+def _revisable(plan: ImplementationPlan, *, by, expected_version) -> ImplementationPlan:
+    _require(by, plan.agency, Access.MANAGE, _("Only the agency's ISO officer can revise its plan."))
+    fresh = _claim(plan, expected_version)
+    if fresh.status not in EDITABLE_PLAN_STATUSES:
+        _refuse(_("A plan can be revised only while it is a draft or returned; this plan is %(status)s."),
+                status=fresh.get_status_display())
+    return fresh
+
+
+def _record_revision(fresh: ImplementationPlan, *, by, what: str) -> None:
+    if fresh.head_approved_at:
+        fresh.head_approved_by = None
+        fresh.head_approved_at = None
+        again = _("The head approves the revised plan again.")
+        what = f"{what} {again}"
+    PlanTransition.objects.create(plan=fresh, from_status=fresh.status, to_status=fresh.status, by=by, comment=what)
+    _save(fresh, by)
+
+
+@transaction.atomic
+def revise_plan(plan: ImplementationPlan, *, by, expected_version: int, scope: str,
+                document=None) -> ImplementationPlan:
+    """Change the plan's scope (the administrative procedures it covers) and/or upload its document."""
+    fresh = _revisable(plan, by=by, expected_version=expected_version)
+    scope = (scope or "").strip()
+    changes = []
+    if scope != fresh.scope:
+        fresh.scope = scope
+        changes.append(str(_("Scope revised.")))
+    if document is not None:
+        kind = validate_evidence_file(document)
+        name = clean_file_name(document.name)
+        fresh.document.save(f"plan.{kind.extension}", document, save=False)
+        fresh.document_name, fresh.document_content_type = name, kind.content_type
+        changes.append(str(_("Plan document uploaded: %(name)s.") % {"name": name}))
+    if not changes:
+        _refuse(_("Nothing changed: revise the scope or choose a document."))
+    _record_revision(fresh, by=by, what=" ".join(changes))
+    _sync(plan, fresh)
+    return plan
+
+
+def _owner_of(plan: ImplementationPlan, owner):
+    if owner is not None and owner.agency_id != plan.agency_id:
+        _refuse(_("A milestone's owner works in the plan's agency."))
+    return owner
+
+
+def _check_milestone(milestone: Milestone) -> None:
+    milestone.name = (milestone.name or "").strip()
+    if not milestone.name:
+        raise ValidationError({"name": _("Name the milestone.")})
+    if milestone.due_date is None:
+        raise ValidationError({"due_date": _("Enter a due date.")})
+    milestone.clean()
+
+
+def _renumber(plan: ImplementationPlan, *, by, from_number: int, shift: int) -> None:
+    """Move the milestones numbered ``from_number`` and after by ``shift`` (numbers stay 1…n, in order)."""
+    moved = Milestone.objects.select_for_update().filter(plan=plan, number__gte=from_number)
+    # One at a time, in the order that never meets a taken number.
+    for milestone in moved.order_by("-number" if shift > 0 else "number"):
+        milestone.number += shift
+        milestone.version += 1
+        _save(milestone, by)
+
+
+@transaction.atomic
+def add_milestone(plan: ImplementationPlan, *, by, expected_version: int, stage, name: str, due_date: dt.date,
+                  owner=None) -> Milestone:
+    """A milestone within one of the template's stages, placed after that stage's milestones."""
+    fresh = _revisable(plan, by=by, expected_version=expected_version)
+    if stage is None or stage.programme_id != fresh.programme_id:
+        _refuse(_("Choose one of the programme's stages."))
+    last = (
+        Milestone.objects.filter(plan=fresh, stage__number__lte=stage.number).order_by("-number").values_list(
+            "number", flat=True).first()
+    )
+    number = (last or 0) + 1
+    milestone = Milestone(plan=fresh, stage=stage, number=number, name=name, due_date=due_date,
+                          owner=_owner_of(fresh, owner))
+    _check_milestone(milestone)
+    _renumber(fresh, by=by, from_number=number, shift=1)
+    _save(milestone, by)
+    _record_revision(fresh, by=by, what=str(_("Milestone added: %(milestone)s (due %(due)s).") % {
+        "milestone": milestone, "due": due_date.strftime("%d/%m/%Y")}))
+    _sync(plan, fresh)
+    return milestone
+
+
+@transaction.atomic
+def change_milestone(milestone: Milestone, *, by, expected_version: int, name: str, due_date: dt.date,
+                     owner=None) -> Milestone:
+    """Rename a milestone, change its due date or its owner (``expected_version`` is the plan's)."""
+    fresh_plan = _revisable(milestone.plan, by=by, expected_version=expected_version)
+    fresh = _claim_current(milestone)
+    before = (fresh.name, fresh.due_date, fresh.owner_id)
+    fresh.name, fresh.due_date, fresh.owner = name, due_date, _owner_of(fresh_plan, owner)
+    _check_milestone(fresh)
+    if (fresh.name, fresh.due_date, fresh.owner_id) == before:
+        _refuse(_("Nothing changed in this milestone."))
+    _save(fresh, by)
+    _record_revision(fresh_plan, by=by, what=str(_("Milestone changed: %(milestone)s (due %(due)s).") % {
+        "milestone": fresh, "due": fresh.due_date.strftime("%d/%m/%Y")}))
+    _sync(milestone, fresh)
+    _sync(milestone.plan, fresh_plan)
+    return milestone
+
+
+@transaction.atomic
+def remove_milestone(milestone: Milestone, *, by, expected_version: int) -> None:
+    """Remove a milestone that holds no recorded work; each stage of the template keeps at least one, and the
+    completion milestone stays."""
+    fresh_plan = _revisable(milestone.plan, by=by, expected_version=expected_version)
+    fresh = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    if fresh.is_completion:
+        _refuse(_("The milestone that completes the programme cannot be removed."))
+    if fresh.status_changes.exists() or fresh.evidence.exists():
+        _refuse(_("This milestone has recorded work or evidence; it cannot be removed."))
+    if fresh.stage_id and not Milestone.objects.filter(plan=fresh_plan, stage_id=fresh.stage_id).exclude(
+            pk=fresh.pk).exists():
+        _refuse(_("Each stage of the template keeps at least one milestone."))
+    label, number = str(fresh), fresh.number
+    fresh._history_user = by
+    fresh.delete()
+    _renumber(fresh_plan, by=by, from_number=number + 1, shift=-1)
+    _record_revision(fresh_plan, by=by, what=str(_("Milestone removed: %(milestone)s.") % {"milestone": label}))
+    _sync(milestone.plan, fresh_plan)
+
+
 # --- milestones and evidence --------------------------------------------------------------------------------
 
 @transaction.atomic
@@ -349,7 +487,7 @@ def committee_milestones(agency):
     of_stage = Q(stage__number=COMMITTEE_STAGE_NUMBER) | Q(stage__isnull=True, number=COMMITTEE_STAGE_NUMBER)
     open_ones = Milestone.objects.filter(of_stage, plan__agency=agency).order_by("plan_id", "number")
     first_per_plan = {}
-    for milestone in open_ones.select_related("plan"):
+    for milestone in open_ones.select_related("plan__programme"):
         first_per_plan.setdefault(milestone.plan_id, milestone)
     return [m for m in first_per_plan.values() if m.status != MilestoneStatus.DONE]
 
@@ -357,21 +495,23 @@ def committee_milestones(agency):
 @transaction.atomic
 def complete_committee_milestones(committee, *, by) -> list[Milestone]:
     """The committee's establishing decision is the evidence of stage 1: each plan's committee milestone is done
-    on the decision's date, the decision named in the status change's note. The caller has checked the user may
-    change the agency's committee."""
+    on the decision's date (or the programme's start, for a committee set up before it), the decision named in
+    the status change's note. The caller has checked the user may change the agency's committee."""
     note = str(
         _("Steering committee established by decision %(number)s of %(date)s (recorded on the agency page).")
         % {"number": committee.decision_number, "date": committee.decision_date.strftime("%d/%m/%Y")}
     )
     completed = []
     for milestone in committee_milestones(committee.agency):
+        # A committee set up before the programme began serves it from its start.
+        done_on = max(committee.decision_date, milestone.plan.programme.start_date)
         from_status = milestone.status
         fresh = _claim_current(milestone)
-        fresh.status, fresh.completed_on, fresh.blocked_reason = MilestoneStatus.DONE, committee.decision_date, ""
+        fresh.status, fresh.completed_on, fresh.blocked_reason = MilestoneStatus.DONE, done_on, ""
         _save(fresh, by)
         MilestoneStatusChange.objects.create(
             milestone=fresh, from_status=from_status, to_status=MilestoneStatus.DONE, by=by, note=note,
-            effective_on=committee.decision_date,
+            effective_on=done_on,
         )
         _start_work(fresh.plan, by=by)
         completed.append(fresh)

@@ -13,7 +13,7 @@ from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies.access import Access, can, is_dost, is_reviewer, restrict
 from agencies.asof import read_as_of
@@ -37,8 +37,11 @@ from rollout.forms import (
     DueDatesForm,
     EngagementFilterForm,
     EngagementForm,
+    MilestoneAddForm,
+    MilestoneEditForm,
     MilestoneStatusForm,
     PlanActionForm,
+    PlanContentForm,
     ReturnPlanForm,
 )
 from rollout.history import history_of, plan_history
@@ -203,6 +206,145 @@ def plan_due_dates(request, pk: int):
             messages.success(request, _("Due dates saved (%(count)s changed).") % {"count": len(changed)})
             return redirect(plan)
     return render(request, "rollout/plan_due_dates.html", {"plan": plan, "form": form, "conflict": conflict})
+
+
+# --- revising a draft or returned plan ----------------------------------------------------------------------
+
+
+def _revision_page(request, plan, *, content_form=None, add_form=None, edit_forms=None, status=200):
+    edit_forms = edit_forms or {}
+    milestones = list(plan.milestones.select_related("stage", "owner"))
+    rows = [
+        (
+            milestone,
+            edit_forms.get(milestone.pk)
+            or MilestoneEditForm(
+                plan=plan, prefix=f"m{milestone.pk}",
+                initial={"version": plan.version, "name": milestone.name, "due_date": milestone.due_date,
+                         "owner": milestone.owner_id},
+            ),
+        )
+        for milestone in milestones
+    ]
+    return render(request, "rollout/plan_revise.html", {
+        "plan": plan,
+        "rows": rows,
+        "content_form": content_form or PlanContentForm(initial={"version": plan.version, "scope": plan.scope}),
+        "add_form": add_form or MilestoneAddForm(plan=plan, prefix="add", initial={"version": plan.version}),
+    }, status=status)
+
+
+def _revisable_plan(request, pk: int):
+    """The plan the user may revise, and where to go instead when it can no longer be revised."""
+    plan = plan_for_user(request.user, pk, Access.MANAGE)
+    if plan.status in services.EDITABLE_PLAN_STATUSES:
+        return plan, None
+    messages.error(request, _("A plan can be revised only while it is a draft or returned."))
+    return plan, redirect(plan)
+
+
+def _run_revision(request, form, action, success: str) -> bool:
+    """Call the service; put its refusal on the form. True when it succeeded."""
+    try:
+        action()
+    except ConcurrentEditError as error:
+        form.add_error(None, error.message)
+    except ValidationError as error:
+        _add_errors(form, error)
+    else:
+        messages.success(request, success)
+        return True
+    return False
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_revise(request, pk: int):
+    """The officer revises a draft or returned plan: scope, plan document and milestones."""
+    plan, leave = _revisable_plan(request, pk)
+    if leave:
+        return leave
+    if request.method == "GET":
+        return _revision_page(request, plan)
+    form = PlanContentForm(request.POST, request.FILES)
+    if form.is_valid() and _run_revision(request, form, lambda: services.revise_plan(
+        plan, by=request.user, expected_version=form.cleaned_data["version"], scope=form.cleaned_data["scope"],
+        document=form.cleaned_data.get("document"),
+    ), _("The plan was revised.")):
+        return redirect("rollout:plan_revise", pk=plan.pk)
+    return _revision_page(request, plan, content_form=form, status=400)
+
+
+@login_required
+@require_POST
+def milestone_add(request, pk: int):
+    plan, leave = _revisable_plan(request, pk)
+    if leave:
+        return leave
+    form = MilestoneAddForm(request.POST, plan=plan, prefix="add")
+    if form.is_valid() and _run_revision(request, form, lambda: services.add_milestone(
+        plan, by=request.user, expected_version=form.cleaned_data["version"], stage=form.cleaned_data["stage"],
+        name=form.cleaned_data["name"], due_date=form.cleaned_data["due_date"], owner=form.cleaned_data["owner"],
+    ), _("The milestone was added.")):
+        return redirect("rollout:plan_revise", pk=plan.pk)
+    return _revision_page(request, plan, add_form=form, status=400)
+
+
+def _plan_milestone(request, plan, milestone_pk) -> Milestone:
+    try:
+        return plan.milestones.get(pk=int(milestone_pk))
+    except (Milestone.DoesNotExist, TypeError, ValueError):
+        raise Http404("No such milestone") from None
+
+
+@login_required
+@require_POST
+def milestone_change(request, pk: int):
+    plan, leave = _revisable_plan(request, pk)
+    if leave:
+        return leave
+    milestone = _plan_milestone(request, plan, request.POST.get("milestone"))
+    form = MilestoneEditForm(request.POST, plan=plan, prefix=f"m{milestone.pk}")
+    if form.is_valid() and _run_revision(request, form, lambda: services.change_milestone(
+        milestone, by=request.user, expected_version=form.cleaned_data["version"], name=form.cleaned_data["name"],
+        due_date=form.cleaned_data["due_date"], owner=form.cleaned_data["owner"],
+    ), _("The milestone was changed.")):
+        return redirect("rollout:plan_revise", pk=plan.pk)
+    return _revision_page(request, plan, edit_forms={milestone.pk: form}, status=400)
+
+
+@login_required
+@require_POST
+def milestone_remove(request, pk: int):
+    plan, leave = _revisable_plan(request, pk)
+    if leave:
+        return leave
+    milestone = _plan_milestone(request, plan, request.POST.get("milestone"))
+    try:
+        services.remove_milestone(milestone, by=request.user, expected_version=request.POST.get("version") or 0)
+    except ConcurrentEditError as error:
+        messages.error(request, error.message)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The milestone was removed."))
+    return redirect("rollout:plan_revise", pk=plan.pk)
+
+
+@login_required
+@require_GET
+def plan_document(request, pk: int):
+    plan = plan_for_user(request.user, pk)
+    if not plan.document:
+        raise Http404("No plan document")
+    try:
+        handle = plan.document.open("rb")
+    except FileNotFoundError:
+        raise Http404("The stored file is missing") from None
+    response = FileResponse(handle, as_attachment=True, filename=plan.document_name or "plan",
+                            content_type=served_content_type(plan.document_content_type))
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _prefixed_due_errors(error: ValidationError) -> ValidationError:

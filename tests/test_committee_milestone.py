@@ -102,3 +102,12 @@ def test_a_plan_started_after_the_decision_was_recorded_has_its_committee_milest
     plan = rollout_services.start_plan(agency_a, fx.make_programme(), by=officer_a)
     milestone = committee_milestone(plan)
     assert (milestone.status, milestone.completed_on) == (MilestoneStatus.DONE, dt.date(2007, 6, 1))
+
+
+def test_a_committee_set_up_before_the_programme_serves_it_from_its_start(officer_a, agency_a, db):
+    later = fx.make_programme(name="Kế hoạch 2007 (đợt 2)")
+    later.start_date = dt.date(2007, 9, 1)
+    later.save()
+    milestone = committee_milestone(rollout_services.start_plan(agency_a, later, by=officer_a))
+    assert milestone.completed_on == dt.date(2007, 9, 1)
+    assert "12/QĐ-SKHCN" in milestone.status_changes.get().note

@@ -28,6 +28,26 @@ class PlanStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
+class PrivateStorage(LazyObject):
+    """Evidence storage outside the web root; read at use so tests can point it elsewhere."""
+
+    def _setup(self):
+        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+private_storage = PrivateStorage()
+
+
+def private_storage_backend() -> PrivateStorage:
+    """Given to the FileField as a callable, so migrations do not record a machine's path."""
+    return private_storage
+
+
+def plan_document_path(instance: ImplementationPlan, filename: str) -> str:
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"plans/{instance.agency.code}/{uuid.uuid4().hex}.{suffix}"
+
+
 class ImplementationPlan(models.Model):
     """Kế hoạch triển khai: one per agency and programme."""
 
@@ -62,6 +82,15 @@ class ImplementationPlan(models.Model):
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     review_comment = models.TextField(_("review comment"), blank=True)
+    document = models.FileField(
+        _("plan document"),
+        upload_to=plan_document_path,
+        storage=private_storage_backend,
+        max_length=200,
+        blank=True,
+    )
+    document_name = models.CharField(_("plan document's file name"), max_length=200, blank=True)
+    document_content_type = models.CharField(_("plan document's type"), max_length=100, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     version = models.PositiveIntegerField(
         _("version"), default=1, help_text=_("Raised on every save; guards against lost updates.")
@@ -257,21 +286,6 @@ class MilestoneStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.milestone_id}: {self.from_status or '—'} → {self.to_status} ({self.effective_on:%d/%m/%Y})"
-
-
-class PrivateStorage(LazyObject):
-    """Evidence storage outside the web root; read at use so tests can point it elsewhere."""
-
-    def _setup(self):
-        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
-
-
-private_storage = PrivateStorage()
-
-
-def private_storage_backend() -> PrivateStorage:
-    """Given to the FileField as a callable, so migrations do not record a machine's path."""
-    return private_storage
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:
