@@ -36,6 +36,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("api/v1/", include("api.urls")),
     path("account/", include("api.urls_account")),
+    path("public/", include("reports.urls_public")),
     path("admin/", admin.site.urls),
 ]
 

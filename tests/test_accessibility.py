@@ -49,3 +49,9 @@ def test_phone_width_dashboard_is_accessible(browsing, province):
     session = browsing(width=375, height=812)
     session.log_in("bcd-tinh")
     assert_accessible(session, f"/?as_of={AS_OF.isoformat()}")
+
+
+def test_public_transparency_pages_are_accessible(browsing, province):
+    session = browsing()
+    assert_accessible(session, f"/public/?as_of={AS_OF.isoformat()}")
+    assert_accessible(session, "/public/agencies/SNV/")

@@ -183,8 +183,12 @@ ROWS += [
     Row("account:calendar", expected=everyone(200, anonymous=LOGIN), method="post", data={"action": "open"}),
     Row("account:calendar_feed", lambda w: {"key": w.calendar_key_a}, everyone(200, anonymous=200)),
     Row("account:calendar_feed", {"key": "cal_not-a-key"}, everyone(404, anonymous=404)),
+    # The public transparency pages: anyone, signed in or not
+    Row("public:transparency", expected=everyone(200, anonymous=200)),
+    Row("public:agency", lambda w: {"code": w.agency_a.code}, everyone(200, anonymous=200)),
+    Row("public:agency", {"code": "NO-SUCH-AGENCY"}, everyone(404, anonymous=404)),
 ]
-COVERED_NAMESPACES = ["agencies", "procedures", "training", "account"]
+COVERED_NAMESPACES = ["agencies", "procedures", "training", "account", "public"]
 
 
 @pytest.fixture
