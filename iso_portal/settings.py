@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "rollout",
     "procedures",
     "training",
+    "funding",
     "reports",
     "api",
 ]

@@ -33,6 +33,7 @@ urlpatterns = [
     path("rollout/", include("rollout.urls")),
     path("procedures/", include("procedures.urls")),
     path("training/", include("training.urls")),
+    path("funding/", include("funding.urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/", include("api.urls")),
     path("account/", include("api.urls_account")),

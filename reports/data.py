@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyGroup, CommitteeMember, Tier
-from reports.duties import GroupDuties, duty_figures
+from reports.duties import Duties, duty_figures
 from rollout.models import (
     Certificate,
     Declaration,
@@ -347,7 +347,7 @@ class DostReport:
     records: list[ComplianceRecord]
     partners: list[PartnerLine]
     not_compliant: list[AgencyProgress]
-    duties: list[GroupDuties] = field(default_factory=list)
+    duties: Duties | None = None
 
     def with_validity(self, validity: str) -> list[ComplianceRecord]:
         return [r for r in self.records if r.validity == validity]

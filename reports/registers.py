@@ -12,11 +12,14 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
 from agencies.access import restrict
+from funding.models import FundingLine
 from procedures.coverage import covered_procedure_ids
 from procedures.models import AdministrativeProcedure
 from reports.exports import DATE_FORMAT, INTEGER_FORMAT, XLSX_TYPE, Column, to_xlsx
 from rollout.models import Programme
 from training.models import Attendance
+
+MONEY_FORMAT = "#,##0"
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,15 @@ def training_rows(user) -> list[list]:
     ]
 
 
+def funding_rows(user) -> list[list]:
+    lines = restrict(FundingLine.objects.select_related("agency"), user).order_by("year", "agency__code")
+    return [
+        [index, line.year, line.agency.code, line.agency.name, line.agency.get_group_display(), line.requested,
+         line.approved, line.allocated, line.disbursed, line.decision_number, line.decision_date, line.note]
+        for index, line in enumerate(lines, start=1)
+    ]
+
+
 REGISTERS: dict[str, Register] = {
     "procedures": Register(
         "Danh mục TTHC",
@@ -111,6 +123,15 @@ REGISTERS: dict[str, Register] = {
             Column("Kết quả", 14),
         ),
         training_rows,
+    ),
+    "funding": Register(
+        "Kinh phí", "kinh-phi",
+        (Column("STT", 6, INTEGER_FORMAT), Column("Năm", 8, INTEGER_FORMAT), Column("Mã cơ quan", 14),
+         Column("Tên cơ quan, đơn vị", 40), Column("Nhóm", 26), Column("Đề nghị (đồng)", 16, MONEY_FORMAT),
+         Column("Phê duyệt (đồng)", 16, MONEY_FORMAT), Column("Phân bổ (đồng)", 16, MONEY_FORMAT),
+         Column("Đã cấp phát (đồng)", 16, MONEY_FORMAT), Column("Số quyết định", 20),
+         Column("Ngày quyết định", 14, DATE_FORMAT), Column("Ghi chú", 30)),
+        funding_rows,
     ),
 }
 

@@ -31,6 +31,7 @@ from django.urls import get_resolver, reverse
 
 from agencies.models import CommitteeMember
 from api.services import create_api_token, open_calendar_feed
+from funding.models import FundingLine
 from procedures.models import AdministrativeProcedure
 from rollout.models import Certificate, CertificationBody, Declaration, Evidence, Regime
 from tests.fixtures_rollout_ui import make_plan, make_programme
@@ -167,6 +168,14 @@ ROWS: list[Row] = [
         data=lambda w: {"agency": w.agency_a.pk, "person_name": "Lê Văn Cường"}),
     Row("training:attendance", lambda w: {"pk": w.attendance_a.pk}, {**everyone(404), DOST: 200}),
     Row("reports:register_export", {"register": "training"}),
+    # Funding: Finance (the viewer) records every figure; an agency's officer proposes its own request
+    Row("funding:index"),
+    Row("funding:new", expected={**everyone(404), VIEWER: 200, OFFICER_A: 200, OFFICER_B: 200}),
+    Row("funding:edit", lambda w: {"pk": w.funding_a.pk}, {**everyone(404), VIEWER: 200, OFFICER_A: 200}),
+    Row("funding:edit", lambda w: {"pk": w.funding_a.pk}, {**everyone(404), VIEWER: REDIRECT, OFFICER_A: REDIRECT},
+        method="post", data=lambda w: {"requested": 5, "note": "", "approved": 0, "allocated": 0, "disbursed": 0,
+                                       "decision_number": "", "decision_date": "", "version": w.funding_a.version}),
+    Row("reports:register_export", {"register": "funding"}),
     Row("reports:register_export", {"register": "procedures"}),
     Row("reports:register_export", {"register": "no-such-register"}, everyone(404)),
     # Reports: DOST's certificate register reads across the province
@@ -206,6 +215,7 @@ def world(agency_a, agency_b, officer_a):
         agency_a=agency_a, agency_b=agency_b, member_a=member_a, member_b=member_b, token_a=token_a,
         calendar_key_a=calendar_key_a, **rollout_world(agency_a, agency_b), **procedures_world(agency_a, agency_b),
         **training_world(agency_a),
+        funding_a=FundingLine.objects.create(agency=agency_a, year=2008, requested=100_000_000),
     )
 
 
