@@ -60,12 +60,13 @@ def _digest_context(programme_id: int, day: dt.date) -> dict:
 
 def digest_context(programme: Programme, day: dt.date) -> dict:
     """The week before ``day``: the figures against the target, and what fell overdue or was completed."""
-    from rollout.progress import programme_progress
+    from rollout.progress import overdue_on, programme_progress
 
     figures = programme_progress(programme, day)
     week_start = day - dt.timedelta(days=7)
     milestones = Milestone.objects.filter(plan__programme=programme).select_related("plan__agency")
-    newly_overdue = milestones.exclude(status=MilestoneStatus.DONE).filter(due_date__gte=week_start, due_date__lt=day)
+    # Overdue as the progress engine says it was on the day (not as the milestone stands when the mail is written).
+    newly_overdue = overdue_on(milestones, day).filter(due_date__gte=week_start)
     newly_completed = milestones.filter(status=MilestoneStatus.DONE, completed_on__gte=week_start, completed_on__lt=day)
     completed_agencies = [row for row in figures.agencies if row.completed_on and week_start <= row.completed_on < day]
     return {
