@@ -10,6 +10,7 @@ in this process's memory, a file copy of it that the processes use and that is c
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import email
 import fcntl
 import os
@@ -34,6 +35,7 @@ from celery import Celery
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count
+from django.utils import timezone
 
 from rollout.models import ReminderLog
 
@@ -154,6 +156,16 @@ class SharedDatabase:
                     dict(reader.execute("SELECT status, COUNT(*) FROM rollout_reminderlog GROUP BY status").fetchall())
                 )
         return Counter(dict(ReminderLog.objects.values("status").annotate(n=Count("pk")).values_list("status", "n")))
+
+    def held_past_lease(self, lease_seconds: float) -> int:
+        """Rows still "sending" whose claim is older than the lease (half a second of slack for the poll)."""
+        limit = timezone.now() - dt.timedelta(seconds=lease_seconds + 0.5)
+        if self.vendor == "sqlite":
+            with sqlite3.connect(self.file, timeout=30) as reader:
+                stamp = limit.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
+                query = "SELECT COUNT(*) FROM rollout_reminderlog WHERE status = 'sending' AND claimed_at < ?"
+                return reader.execute(query, [stamp]).fetchone()[0]
+        return ReminderLog.objects.filter(status="sending", claimed_at__lt=limit).count()
 
 
 class Processes:

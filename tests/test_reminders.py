@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import threading
+import time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -403,6 +404,47 @@ def test_a_reminder_left_sending_by_a_dead_worker_is_sent_after_the_lease(milest
         assert outbox.send_pending().total_sent == 1
     assert len(mail.outbox) == 1
     assert ReminderLog.objects.get().attempts == 2
+
+
+def test_a_take_over_counts_as_an_attempt_and_the_last_one_gives_the_reminder_up_visibly(
+    milestone, people, settings, login
+):
+    settings.REMINDER_SEND_LEASE_SECONDS, settings.REMINDER_MAX_ATTEMPTS = 60, 2
+    start = dt.datetime(2009, 3, 9, 7, tzinfo=TZ)
+    with time_machine.travel(start, tick=False):
+        notice_sweep.run_sweep()
+        outbox.take_batch()  # a sender takes the reminder and dies
+    with time_machine.travel(start + dt.timedelta(seconds=61), tick=False):
+        _token, [row] = outbox.take_batch()  # taken over: the second attempt; that sender dies too
+        assert row.attempts == 2
+    with time_machine.travel(start + dt.timedelta(seconds=122), tick=False):
+        assert outbox.send_pending().total_sent == 0
+
+    log = ReminderLog.objects.get()
+    assert (log.status, log.attempts, log.claim_token) == (ReminderStatus.GIVEN_UP, 2, None)
+    assert mail.outbox == []
+    page = login(people["dost"]).get("/rollout/reminders/undelivered/?status=given_up", HTTP_ACCEPT_LANGUAGE="en")
+    assert "The sender stopped before the message was marked sent" in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)  # the keeper renews from its own thread and connection
+def test_the_lease_is_renewed_while_a_slow_send_is_in_flight(milestone, people, settings, monkeypatch):
+    settings.REMINDER_SEND_LEASE_SECONDS = 1
+    with at(DUE - dt.timedelta(days=7)):
+        notice_sweep.run_sweep()
+    claims_seen = []
+
+    def slow_send(message, *args, **kwargs):
+        for _ in range(3):
+            time.sleep(0.5)
+            claims_seen.append(ReminderLog.objects.values_list("claimed_at", flat=True).get())
+        mail.outbox.append(message)
+        return 1
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", slow_send)
+    assert outbox.send_pending().total_sent == 1
+    assert len(set(claims_seen)) > 1  # renewed by the keeper during the 1.5 s send, longer than the lease
+    assert ReminderLog.objects.get().status == ReminderStatus.SENT
 
 
 def test_a_sender_whose_claim_was_taken_over_sends_nothing(milestone, people, settings):
