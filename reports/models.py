@@ -37,6 +37,10 @@ class ReportJob(models.Model):
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    handed_over_at = models.DateTimeField(
+        _("handed to the worker at"), null=True, blank=True,
+        help_text=_("Empty while the message to the worker could not be sent (the broker was away)."),
+    )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 
 from agencies.models import Agency
 from reports.models import JobState, ReportJob
@@ -37,8 +38,28 @@ def queue_report(user, kind: str, programme: Programme, as_of: dt.date, *, agenc
     if agency is not None:
         parameters["agency"] = agency.code
     job = ReportJob.objects.create(requested_by=user, kind=kind, parameters=parameters)
-    transaction.on_commit(lambda: render_report_job.delay(job.pk))
+    transaction.on_commit(lambda: hand_over(job.pk))
     return job
+
+
+def hand_over(job_id: int) -> bool:
+    """Send the job to the worker and note when. A broker that is away leaves the job waiting, unnoted: the
+    request still answers with the job page, and beat's minute run sends it once the broker is back."""
+    try:
+        render_report_job.delay(job_id)
+    except BrokerError as error:
+        logger.warning("Report job %s waits for the broker: %s", job_id, error)
+        return False
+    ReportJob.objects.filter(pk=job_id, handed_over_at__isnull=True).update(handed_over_at=timezone.now())
+    return True
+
+
+@shared_task(name="reports.hand_over_waiting_jobs")
+def hand_over_waiting_jobs() -> int:
+    """Run by beat every minute: send the queued jobs whose message never reached the broker. A job sent twice
+    is rendered once (``_claim``)."""
+    waiting = ReportJob.objects.filter(state=JobState.QUEUED, handed_over_at__isnull=True).order_by("pk")
+    return sum(hand_over(pk) for pk in waiting.values_list("pk", flat=True))
 
 
 def _claim(job_id: int) -> bool:

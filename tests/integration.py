@@ -157,6 +157,15 @@ class SharedDatabase:
                 )
         return Counter(dict(ReminderLog.objects.values("status").annotate(n=Count("pk")).values_list("status", "n")))
 
+    def job_state(self, job_id: int) -> str:
+        if self.vendor == "sqlite":
+            with sqlite3.connect(self.file, timeout=30) as reader:
+                row = reader.execute("SELECT state FROM reports_reportjob WHERE id = ?", [job_id]).fetchone()
+                return row[0] if row else ""
+        from reports.models import ReportJob
+
+        return ReportJob.objects.filter(pk=job_id).values_list("state", flat=True).first() or ""
+
     def held_past_lease(self, lease_seconds: float) -> int:
         """Rows still "sending" whose claim is older than the lease (half a second of slack for the poll)."""
         limit = timezone.now() - dt.timedelta(seconds=lease_seconds + 0.5)

@@ -371,7 +371,7 @@ class TestBackgroundReports:
         )
         client = login(committee_user)
         page = client.get(job.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-        assert 'http-equiv="refresh"' in page and "0% done" in page
+        assert 'http-equiv="refresh"' in page and "Waiting for a worker" in page
         assert client.get(reverse("reports:job_download", kwargs={"pk": job.pk})).status_code == 404
 
     def test_a_failed_job_records_its_error(self, committee_user, rollout):
