@@ -37,6 +37,7 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
+from iso_portal.celery import app as celery_app
 from rollout.models import ReminderLog
 
 
@@ -244,6 +245,7 @@ class Mailbox:
     def __init__(self):
         self.messages: list[email.message.Message] = []
         self.step_delay = 0.0
+        self.refusals_left = 0  # answer "try again later" to that many recipients first
         self.controller = Controller(self, hostname="127.0.0.1", port=free_port())
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
@@ -253,6 +255,9 @@ class Mailbox:
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         await asyncio.sleep(self.step_delay)
+        if self.refusals_left > 0:
+            self.refusals_left -= 1
+            return "451 4.3.0 Mailbox temporarily unavailable, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -295,6 +300,21 @@ def celery_env(transactional_db, redis_url, mailbox, tmp_path):
     yield shared, processes, env
     processes.stop_all()
     redis.Redis.from_url(redis_url).delete(queue)
+
+
+@contextmanager
+def tasks_sent_to(broker_url: str, queue: str = "celery"):
+    """This process queues tasks on ``broker_url`` instead of running them in-process (the tests' default)."""
+    saved = {key: celery_app.conf[key] for key in ("task_always_eager", "broker_url", "task_default_queue")}
+    celery_app.conf.update(task_always_eager=False, broker_url=broker_url, task_default_queue=queue)
+    celery_app._pool = celery_app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        if celery_app._pool is not None:
+            celery_app._pool.force_close_all()
+        celery_app._pool = celery_app.amqp._producer_pool = None
+        celery_app.conf.update(saved)
 
 
 @contextmanager

@@ -3,33 +3,15 @@ worker once the broker is back (beat's minute run hands it over). Real Redis, st
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
 from django.urls import reverse
 
-from iso_portal.celery import app as celery_app
 from reports.models import JobState, ReportJob
 from reports.tasks import hand_over_waiting_jobs
 from tests.fixtures_reports import build_rollout
-from tests.integration import PrivateRedis, wait_for
+from tests.integration import PrivateRedis, tasks_sent_to, wait_for
 
 pytestmark = pytest.mark.integration
-
-
-@contextmanager
-def tasks_sent_to(broker_url: str):
-    """This process queues tasks on ``broker_url`` instead of running them in-process (the tests' default)."""
-    saved = {key: celery_app.conf[key] for key in ("task_always_eager", "broker_url", "task_default_queue")}
-    celery_app.conf.update(task_always_eager=False, broker_url=broker_url, task_default_queue="celery")
-    celery_app._pool = celery_app.amqp._producer_pool = None
-    try:
-        yield
-    finally:
-        if celery_app._pool is not None:
-            celery_app._pool.force_close_all()
-        celery_app._pool = celery_app.amqp._producer_pool = None
-        celery_app.conf.update(saved)
 
 
 @pytest.fixture

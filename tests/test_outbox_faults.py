@@ -3,11 +3,14 @@ Celery workers and a real SMTP server started here: each notice arrives once, or
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
 
-from rollout.models import ReminderLog, ReminderStatus
+import pytest
+from django.urls import reverse
+
+from rollout.models import Programme, ReminderLog, ReminderStatus
 from rollout.notices import schedules
-from tests.integration import send_task, wait_for
+from tests.integration import send_task, tasks_sent_to, wait_for
 from tests.test_celery_integration import SWEEP_DAY, due_reminders, run_the_sender_every, start_beat
 
 pytestmark = pytest.mark.integration
@@ -48,3 +51,46 @@ def test_a_slow_mail_server_gets_each_reminder_once_and_no_row_outlives_its_leas
     assert list(ReminderLog.objects.values_list("attempts", flat=True)) == [1] * len(expected)  # never taken over
     assert not ReminderLog.objects.exclude(status=ReminderStatus.SENT).exists()
     assert len(held_past_lease) > 20 and set(held_past_lease) == {0}  # the lease was renewed while sending
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_urging_letter_refused_at_first_is_listed_undelivered_then_retried_and_arrives_once(
+    celery_env, mailbox, login, committee_user, dost_user, officer_a, head_a, agency_a, tmp_path
+):
+    shared, processes, env = celery_env
+    env.update({"REMINDER_RETRY_SECONDS": "1"})
+    mailbox.refusals_left = 2  # both addresses refused on the first attempt
+    programme = Programme.objects.create(
+        name="Đề án ISO 2007–2010",
+        legal_basis="Chỉ thị ngày 18/04/2007",
+        iso_edition="2000",
+        start_date=dt.date(2007, 5, 1),
+        target_date=dt.date(2010, 6, 30),
+        is_current=True,
+    )
+    run_the_sender_every(2, env["CELERY_QUEUE"])
+
+    with tasks_sent_to(env["REDIS_URL"], env["CELERY_QUEUE"]):  # the request queues the sender for the worker
+        response = login(committee_user).post(
+            reverse("rollout:urge", kwargs={"code": agency_a.code}),
+            {"programme": programme.pk, "message": "Đề nghị hoàn thành đánh giá nội bộ."},
+        )
+    assert response.status_code == 302
+    shared.publish()
+    processes.start_worker("worker")
+    wait_for(lambda: shared.statuses().get("failed", 0) == 2, 60, "the refused first attempts")
+    shared.collect()
+    page = login(dost_user).get("/rollout/reminders/undelivered/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert page.count("Urging letter") == 2 and "Failed, will be retried" in page and "451" in page
+
+    start_beat(processes, env)  # beat's sender retries them
+    wait_for(lambda: shared.statuses().get("sent", 0) == 2, 60, "the retried letters", 0.5)
+    processes.stop_all()
+    shared.collect()
+
+    assert sorted(message["To"] for message in mailbox.messages) == sorted([officer_a.email, head_a.email])
+    assert all(
+        "Đề nghị hoàn thành đánh giá nội bộ." in message.get_payload(decode=True).decode()
+        for message in mailbox.messages
+    )
+    assert list(ReminderLog.objects.values_list("kind", "status", "attempts")) == [("urging", "sent", 2)] * 2
