@@ -8,8 +8,9 @@ Object-level permissions are django-guardian's, on Agency:
 - ``agencies.view_agency``: an agency's own users (officer, head) see it;
 - ``agencies.manage_rollout``: its ISO officers change its committee, plan and milestones;
 - ``agencies.approve_as_head``: its head approves the plan before submission.
-Members of the provincial steering committee and DOST coordinators see every agency and review plans;
-viewers (e.g. Home Affairs, Finance) read every agency and change nothing.
+Members of the provincial steering committee and DOST coordinators see every agency and urge late ones;
+DOST, the committee's standing body that guides the agencies' plans (directive point 3), reviews them
+(approves or returns); viewers (e.g. Home Affairs, Finance) read every agency and change nothing.
 """
 
 from __future__ import annotations
@@ -44,13 +45,18 @@ def is_dost(user) -> bool:
     return user.is_authenticated and (user.is_superuser or DOST_GROUP in _group_names(user))
 
 
-def is_reviewer(user) -> bool:
-    """May approve or return plans and urge agencies: the provincial committee and DOST."""
+def is_overseer(user) -> bool:
+    """Oversees the rollout: urges agencies and follows the reminders; the provincial committee and DOST."""
     return is_committee(user) or is_dost(user)
 
 
+def is_reviewer(user) -> bool:
+    """Reviews plans (approves or returns them): DOST, the committee's standing body (directive point 3)."""
+    return is_dost(user)
+
+
 def sees_all_agencies(user) -> bool:
-    return is_reviewer(user) or (user.is_authenticated and user.role == UserRole.VIEWER)
+    return is_overseer(user) or (user.is_authenticated and user.role == UserRole.VIEWER)
 
 
 def agencies_for_user(user, access: Access = Access.VIEW) -> QuerySet[Agency]:

@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from agencies.access import is_committee, is_dost, is_reviewer, sees_all_agencies
+from agencies.access import is_committee, is_dost, is_overseer, is_reviewer, sees_all_agencies
 from agencies.asof import read_as_of
 
 
@@ -12,6 +12,7 @@ def portal(request):
         "user_is_committee": is_committee(user),
         "user_is_dost": is_dost(user),
         "user_is_reviewer": is_reviewer(user),
+        "user_is_overseer": is_overseer(user),
         "user_sees_all": sees_all_agencies(user),
         "as_of": SimpleLazyObject(lambda: read_as_of(request)),
     }

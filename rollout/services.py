@@ -191,7 +191,7 @@ def submit_plan(plan: ImplementationPlan, *, by, expected_version: int, comment:
 
 def _review(plan: ImplementationPlan, *, by, expected_version: int | None) -> ImplementationPlan:
     if not is_reviewer(by):
-        _refuse(_("Only the provincial steering committee or DOST can review plans."))
+        _refuse(_("Plans are reviewed by DOST, the steering committee's standing body."))
     fresh = _claim(plan, expected_version)
     if fresh.status != PlanStatus.SUBMITTED:
         _refuse(_("Only a submitted plan can be reviewed; this plan is %(status)s."),

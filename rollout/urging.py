@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.access import is_reviewer
+from agencies.access import is_overseer
 from agencies.models import Agency, User, UserRole
 from rollout.models import Programme, ReminderKind, ReminderLog, UrgeRecord
 from rollout.notices import outbox
@@ -39,7 +39,7 @@ def _addressees(agency: Agency) -> list[tuple[str, User | None]]:
 
 @transaction.atomic
 def urge_agency(agency: Agency, programme: Programme, *, by: User, message: str) -> UrgeRecord:
-    if not is_reviewer(by):
+    if not is_overseer(by):
         raise PermissionDenied(_("Only the provincial steering committee and DOST may urge an agency."))
     message = message.strip()
     if not message:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -434,17 +435,23 @@ def plan_return(request, pk: int):
 def review_queue(request):
     if not is_reviewer(request.user):
         raise Http404("Not a reviewer")
-    plans = (
+    # The longest wait first (the default), or the latest submitted first.
+    latest_first = request.GET.get("sort") == "latest"
+    plans = list(
         plans_for_user(request.user).filter(status=PlanStatus.SUBMITTED)
         .annotate(milestone_count=Count("milestones"))
-        .order_by("submitted_at", "pk")
+        .order_by(*(("-submitted_at", "-pk") if latest_first else ("submitted_at", "pk")))
     )
+    today = timezone.localdate()
+    for plan in plans:
+        plan.waiting_days = (today - timezone.localdate(plan.submitted_at)).days if plan.submitted_at else None
     recently = (
         plans_for_user(request.user).filter(status__in=[PlanStatus.RETURNED, PlanStatus.APPROVED])
         .exclude(approved_at__isnull=True, review_comment="")
         .order_by("-updated_at")[:10]
     )
-    return render(request, "rollout/review_queue.html", {"plans": plans, "recently": recently})
+    return render(request, "rollout/review_queue.html", {"plans": plans, "recently": recently,
+                                                         "latest_first": latest_first})
 
 
 # --- milestones and evidence --------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from agencies.access import agency_for_user, is_reviewer
+from agencies.access import agency_for_user, is_overseer
 from rollout.models import Programme, UrgeRecord
 from rollout.urging import MESSAGE_MAX_LENGTH, urge_agency, urge_recipients
 
@@ -39,7 +39,7 @@ def urge_history(agency, limit: int = 10):
 @require_http_methods(["GET", "POST"])
 def urge(request, code: str):
     agency = agency_for_user(request.user, code)
-    if not is_reviewer(request.user):
+    if not is_overseer(request.user):
         raise PermissionDenied
     form = UrgeForm(request.POST or None, initial={"programme": Programme.objects.current()})
     if request.method == "POST" and form.is_valid():

@@ -71,13 +71,13 @@ def test_a_stale_milestone_save_is_refused_and_names_the_change(plan_a, officer_
     assert error.value.current_version == loaded_version + 1
 
 
-def test_a_stale_review_is_refused(plan_a, committee_user, dost_user):
+def test_a_stale_review_is_refused(plan_a, dost_user):
     ImplementationPlan.objects.filter(pk=plan_a.pk).update(status=PlanStatus.SUBMITTED)
     plan_a.refresh_from_db()
     loaded_version = plan_a.version
     services.return_plan(plan_a, by=dost_user, comment="Bổ sung")
     with pytest.raises(ConcurrentEditError):
-        services.approve_plan(plan_a, by=committee_user, expected_version=loaded_version)
+        services.approve_plan(plan_a, by=dost_user, expected_version=loaded_version)
     assert ImplementationPlan.objects.get(pk=plan_a.pk).status == PlanStatus.RETURNED
 
 

@@ -64,6 +64,11 @@ def officer_a_only() -> dict[str, object]:
 
 
 def reviewers_only(other=404) -> dict[str, object]:
+    """Reviewing plans: DOST, the committee's standing body (the committee itself oversees and urges)."""
+    return {**everyone(other), DOST: 200}
+
+
+def overseers_only(other=404) -> dict[str, object]:
     return {**everyone(other), DOST: 200, COMMITTEE: 200}
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from rollout import services
 from rollout.models import (
@@ -117,7 +119,7 @@ def test_a_due_date_before_the_start_is_refused_and_the_typed_dates_are_kept(log
     assert Milestone.objects.get(pk=second.pk).due_date == second.due_date
 
 
-def test_the_whole_approval_round_through_the_pages(login, plan_a, officer_a, head_a, committee_user):
+def test_the_whole_approval_round_through_the_pages(login, plan_a, officer_a, head_a, dost_user):
     login(head_a).post(reverse("rollout:plan_head_approve", args=[plan_a.pk]), {"version": plan_a.version}, **EN)
     plan_a.refresh_from_db()
     assert plan_a.head_approved_by == head_a
@@ -126,14 +128,24 @@ def test_the_whole_approval_round_through_the_pages(login, plan_a, officer_a, he
     plan_a.refresh_from_db()
     assert plan_a.status == PlanStatus.SUBMITTED
 
-    client = login(committee_user)
+    client = login(dost_user)
     queue = page(client, "rollout:review_queue")
     assert plan_a.agency.name in queue
     response = client.post(reverse("rollout:plan_approve", args=[plan_a.pk]),
                            {"version": plan_a.version, "comment": "Đồng ý"}, **EN)
     assert response.status_code == 302
     plan_a.refresh_from_db()
-    assert (plan_a.status, plan_a.review_comment, plan_a.approved_by) == (PlanStatus.APPROVED, "Đồng ý", committee_user)
+    assert (plan_a.status, plan_a.review_comment, plan_a.approved_by) == (PlanStatus.APPROVED, "Đồng ý", dost_user)
+
+
+def test_the_committee_oversees_a_submitted_plan_but_dost_reviews_it(login, plan_a, committee_user, dost_user):
+    ImplementationPlan.objects.filter(pk=plan_a.pk).update(status=PlanStatus.SUBMITTED)
+    committee_page = page(login(committee_user), "rollout:plan", plan_a.pk)
+    assert reverse("rollout:plan_approve", args=[plan_a.pk]) not in committee_page
+    assert reverse("rollout:urge", args=[plan_a.agency.code]) in committee_page
+    dost_page = page(login(dost_user), "rollout:plan", plan_a.pk)
+    assert reverse("rollout:plan_approve", args=[plan_a.pk]) in dost_page
+    assert reverse("rollout:plan_return", args=[plan_a.pk]) in dost_page
 
 
 def test_submitting_before_the_heads_approval_shows_why_and_changes_nothing(login, plan_a, officer_a, head_a):
@@ -292,3 +304,18 @@ def test_the_plan_page_makes_as_many_queries_with_more_updates_and_evidence(logi
         html = page(client, "rollout:plan", plan_a.pk)
     assert html.count("a.pdf") == 3
     assert len(after) == len(before)
+
+
+def test_the_review_queue_shows_how_long_each_plan_has_waited_the_longest_first(login, dost_user, programme,
+                                                                                 agency_a, agency_b):
+    old, new = make_plan(agency_a, programme), make_plan(agency_b, programme)
+    for plan, submitted in ((old, dt.datetime(2026, 8, 30, 9)), (new, dt.datetime(2026, 11, 20, 9))):
+        ImplementationPlan.objects.filter(pk=plan.pk).update(
+            status=PlanStatus.SUBMITTED, submitted_at=timezone.make_aware(submitted))
+    with time_machine.travel(timezone.make_aware(dt.datetime(2026, 12, 1, 10)), tick=False):
+        client = login(dost_user)
+        html = page(client, "rollout:review_queue")
+        latest = client.get(reverse("rollout:review_queue"), {"sort": "latest"}, **EN).content.decode()
+    assert re.findall(r'data-waiting="(\d+)"', html) == ["93", "11"]
+    assert "93 days" in html and "30/08/2026" in html
+    assert re.findall(r'data-waiting="(\d+)"', latest) == ["11", "93"]

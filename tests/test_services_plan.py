@@ -136,9 +136,9 @@ def test_a_plan_without_milestones_cannot_be_submitted(agency_b, officer_b):
         services.submit_plan(plan, by=officer_b, expected_version=plan.version)
 
 
-# --- review by the committee or DOST ------------------------------------------------------------------------
+# --- review by DOST, the committee's standing body ----------------------------------------------------------
 
-@pytest.mark.parametrize("role", ["committee_user", "dost_user"])
+@pytest.mark.parametrize("role", ["dost_user"])
 def test_reviewers_approve_a_submitted_plan(role, submitted_plan, request):
     reviewer = request.getfixturevalue(role)
     services.approve_plan(submitted_plan, by=reviewer, comment="Tốt")
@@ -149,7 +149,7 @@ def test_reviewers_approve_a_submitted_plan(role, submitted_plan, request):
     assert (step.from_status, step.to_status, step.by) == (PlanStatus.SUBMITTED, PlanStatus.APPROVED, reviewer)
 
 
-@pytest.mark.parametrize("role", ["committee_user", "dost_user"])
+@pytest.mark.parametrize("role", ["dost_user"])
 def test_reviewers_return_a_submitted_plan_with_comments(role, submitted_plan, request):
     reviewer = request.getfixturevalue(role)
     services.return_plan(submitted_plan, by=reviewer, comment="Bổ sung phạm vi TTHC")
@@ -160,7 +160,7 @@ def test_reviewers_return_a_submitted_plan_with_comments(role, submitted_plan, r
     assert submitted_plan.head_approved_at is None, "the revised plan needs the head's approval again"
 
 
-@pytest.mark.parametrize("role", ["officer_a", "officer_b", "head_a", "viewer", "anonymous"])
+@pytest.mark.parametrize("role", ["officer_a", "officer_b", "head_a", "committee_user", "viewer", "anonymous"])
 @pytest.mark.parametrize("action", ["approve", "return"])
 def test_only_reviewers_review(role, action, submitted_plan, request):
     before = snapshot(submitted_plan)
@@ -175,14 +175,14 @@ def test_only_reviewers_review(role, action, submitted_plan, request):
 @pytest.mark.parametrize("status", [PlanStatus.DRAFT, PlanStatus.RETURNED, PlanStatus.APPROVED,
                                     PlanStatus.IN_PROGRESS, PlanStatus.COMPLETED])
 @pytest.mark.parametrize("action", ["approve", "return"])
-def test_only_a_submitted_plan_is_reviewed(status, action, plan_a, committee_user):
+def test_only_a_submitted_plan_is_reviewed(status, action, plan_a, dost_user):
     set_status(plan_a, status)
     before = snapshot(plan_a)
     with pytest.raises(TransitionError):
         if action == "approve":
-            services.approve_plan(plan_a, by=committee_user)
+            services.approve_plan(plan_a, by=dost_user)
         else:
-            services.return_plan(plan_a, by=committee_user, comment="x")
+            services.return_plan(plan_a, by=dost_user, comment="x")
     assert snapshot(plan_a) == before
 
 
@@ -203,10 +203,10 @@ def test_a_returned_plan_goes_round_again(submitted_plan, dost_user, head_a, off
     assert ImplementationPlan.objects.get(pk=submitted_plan.pk).status == PlanStatus.SUBMITTED
 
 
-def test_approval_of_a_plan_whose_work_has_begun_puts_it_in_progress(submitted_plan, officer_a, committee_user):
+def test_approval_of_a_plan_whose_work_has_begun_puts_it_in_progress(submitted_plan, officer_a, dost_user):
     first = submitted_plan.milestones.get(number=1)
     services.record_milestone_status(first, by=officer_a, status="in_progress", expected_version=first.version)
-    services.approve_plan(submitted_plan, by=committee_user)
+    services.approve_plan(submitted_plan, by=dost_user)
     submitted_plan.refresh_from_db()
     assert submitted_plan.status == PlanStatus.IN_PROGRESS
     assert list(submitted_plan.transitions.values_list("to_status", flat=True))[-2:] == [

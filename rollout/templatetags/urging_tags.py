@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from agencies.access import is_reviewer
+from agencies.access import is_overseer
 from rollout.models import Programme
 from rollout.urging import urge_recipients
 from rollout.views_urging import UrgeForm, urge_history
@@ -15,14 +15,14 @@ register = template.Library()
 @register.inclusion_tag("rollout/includes/urge_panel.html", takes_context=True)
 def urge_panel(context, agency):
     user = context["request"].user
-    reviewer = is_reviewer(user)
+    overseer = is_overseer(user)
     return {
         "agency": agency,
         "urges": urge_history(agency),
-        "user_is_reviewer": reviewer,
-        "recipients": urge_recipients(agency) if reviewer else [],
+        "user_is_overseer": overseer,
+        "recipients": urge_recipients(agency) if overseer else [],
         "urge_form": UrgeForm(initial={"programme": Programme.objects.current()}, auto_id="urge_%s")
-        if reviewer
+        if overseer
         else None,
         "csrf_token": context.get("csrf_token"),
     }
