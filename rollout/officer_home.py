@@ -17,6 +17,7 @@ from agencies.access import Access, can
 from rollout.access import milestone_for_user, plans_for_user
 from rollout.forms import MilestoneStatusForm
 from rollout.models import MilestoneStatus, Programme
+from rollout.next_steps import agency_steps
 from rollout.progress import agency_progress
 from rollout.services import ConcurrentEditError, add_evidence, record_milestone_status
 
@@ -50,6 +51,7 @@ def render_officer_home(request, *, bound_form: MilestoneStatusForm | None = Non
     )
     context["plan"] = plan
     if plan is None:
+        context["next_steps"] = agency_steps(user, agency, programme, None)
         return render(request, "home_agency.html", context)
     today = timezone.localdate()
     may_update = can(user, agency, Access.MANAGE)
@@ -81,6 +83,7 @@ def render_officer_home(request, *, bound_form: MilestoneStatusForm | None = Non
             "may_update": may_update,
         }
     )
+    context["next_steps"] = agency_steps(user, agency, programme, plan, context["overdue_count"])
     return render(request, "home_agency.html", context)
 
 
