@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from agencies.locking import VersionedModelForm
 from agencies.models import Agency, AgencyGroup, AgencyKind, CommitteeMember, SteeringCommittee, User
 
 
@@ -46,14 +47,14 @@ class AgencyFilterForm(forms.Form):
         return agencies
 
 
-class SteeringCommitteeForm(forms.ModelForm):
+class SteeringCommitteeForm(VersionedModelForm):
     class Meta:
         model = SteeringCommittee
         fields = ["decision_number", "decision_date", "management_representative"]
         widgets = {"decision_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
-class CommitteeMemberForm(forms.ModelForm):
+class CommitteeMemberForm(VersionedModelForm):
     """A member of one agency's committee; the model's rule (the chair is the agency head) shows as a field error."""
 
     class Meta:

@@ -219,6 +219,9 @@ class SteeringCommittee(models.Model):
     decision_number = models.CharField(_("establishing decision number"), max_length=60, blank=True)
     decision_date = models.DateField(_("establishing decision date"), null=True, blank=True)
     management_representative = models.CharField(_("management representative"), max_length=120, blank=True)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=_("Raised on every save; guards against lost updates.")
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -257,6 +260,9 @@ class CommitteeMember(models.Model):
         on_delete=models.SET_NULL, related_name="committee_memberships",
     )
     training_notes = models.TextField(_("training notes"), blank=True)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=_("Raised on every save; guards against lost updates.")
+    )
     history = HistoricalRecords()
 
     class Meta:

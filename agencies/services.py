@@ -8,6 +8,7 @@ from django.dispatch import Signal
 from guardian.shortcuts import assign_perm, get_perms, remove_perm
 
 from agencies.access import Access
+from agencies.locking import claim_version
 from agencies.models import (
     COMMITTEE_GROUP,
     DOST_GROUP,
@@ -74,10 +75,19 @@ def _record_author(obj, by: User | None) -> None:
 
 @transaction.atomic
 def update_committee(
-    agency: Agency, *, decision_number: str, decision_date, management_representative: str, by: User | None = None
+    agency: Agency,
+    *,
+    decision_number: str,
+    decision_date,
+    management_representative: str,
+    version: int | None = None,
+    by: User | None = None,
 ) -> SteeringCommittee:
-    """Record the committee's establishing decision and management representative (creating it if needed)."""
-    committee, _ = SteeringCommittee.objects.select_for_update().get_or_create(agency=agency)
+    """Record the committee's establishing decision and management representative (creating it if needed).
+
+    ``version`` is the one the editor loaded: ``ConcurrentEditError`` if someone saved the committee since."""
+    committee = SteeringCommittee.objects.filter(agency=agency).first()
+    committee = SteeringCommittee(agency=agency) if committee is None else claim_version(committee, version)
     committee.decision_number = decision_number
     committee.decision_date = decision_date
     committee.management_representative = management_representative
@@ -92,6 +102,7 @@ def update_committee(
 @transaction.atomic
 def add_committee_member(committee: SteeringCommittee, *, by: User | None = None, **fields) -> CommitteeMember:
     """Add a member to the committee; the model refuses a chair who is not the agency head."""
+    fields.pop("version", None)
     member = CommitteeMember(committee=committee, **fields)
     _record_author(member, by)
     member.save()
@@ -99,12 +110,16 @@ def add_committee_member(committee: SteeringCommittee, *, by: User | None = None
 
 
 @transaction.atomic
-def update_committee_member(member: CommitteeMember, *, by: User | None = None, **fields) -> CommitteeMember:
+def update_committee_member(
+    member: CommitteeMember, *, version: int | None = None, by: User | None = None, **fields
+) -> CommitteeMember:
+    """Change a member; ``ConcurrentEditError`` if someone saved the member after ``version`` was loaded."""
+    fresh = claim_version(member, version)
     for name, value in fields.items():
-        setattr(member, name, value)
-    _record_author(member, by)
-    member.save()
-    return member
+        setattr(fresh, name, value)
+    _record_author(fresh, by)
+    fresh.save()
+    return fresh
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from agencies import services
 from agencies.access import Access, agencies_for_user, agency_for_user, can
 from agencies.forms import AgencyFilterForm, CommitteeMemberForm, SteeringCommitteeForm
 from agencies.history import committee_changes
+from agencies.locking import ConcurrentEditError, keep_input_after_conflict
 from agencies.models import AgencyGroup, CommitteeMember, SteeringCommittee
 
 AGENCIES_PER_PAGE = 50
@@ -56,14 +57,18 @@ def agency_detail(request, code: str):
     })
 
 
-def _apply(form, action) -> bool:
-    """Run a service; a rule the model enforces at save time becomes a form error instead of a 500."""
+def _apply(form, action) -> tuple[bool, ConcurrentEditError | None]:
+    """Run a service; a rule the model enforces at save time becomes a form error instead of a 500, and a save
+    someone else made in between becomes the conflict shown above the form (with what the user typed kept)."""
     try:
         action()
+    except ConcurrentEditError as conflict:
+        keep_input_after_conflict(form, conflict)
+        return False, conflict
     except ValidationError as error:
         form.add_error(None, error)
-        return False
-    return True
+        return False, None
+    return True, None
 
 
 @login_required
@@ -76,10 +81,11 @@ def committee_edit(request, code: str):
     def record():
         return services.update_committee(agency, by=request.user, **form.cleaned_data)
 
-    if form.is_valid() and _apply(form, record):
+    saved, conflict = _apply(form, record) if form.is_valid() else (False, None)
+    if saved:
         messages.success(request, _("The steering committee was saved."))
         return redirect(agency)
-    return render(request, "agencies/committee_form.html", {"agency": agency, "form": form})
+    return render(request, "agencies/committee_form.html", {"agency": agency, "form": form, "conflict": conflict})
 
 
 def _committee_or_setup(request, agency):
@@ -97,7 +103,12 @@ def member_add(request, code: str):
     if committee is None:
         return redirect("agencies:committee_edit", code=agency.code)
     form = CommitteeMemberForm(request.POST or None, committee=committee)
-    if form.is_valid() and _apply(form, lambda: services.add_committee_member(committee, **form.cleaned_data)):
+    saved, _conflict = (
+        _apply(form, lambda: services.add_committee_member(committee, **form.cleaned_data))
+        if form.is_valid()
+        else (False, None)
+    )
+    if saved:
         messages.success(request, _("%(name)s was added to the committee.") % {"name": form.cleaned_data["name"]})
         return redirect(agency)
     return render(request, "agencies/member_form.html", {"agency": agency, "form": form, "member": None})
@@ -115,10 +126,17 @@ def member_edit(request, code: str, pk: int):
     member = _member_for_user(request.user, code, pk)
     agency = member.committee.agency
     form = CommitteeMemberForm(request.POST or None, instance=member, committee=member.committee)
-    if form.is_valid() and _apply(form, lambda: services.update_committee_member(member, **form.cleaned_data)):
+    saved, conflict = (
+        _apply(form, lambda: services.update_committee_member(member, **form.cleaned_data))
+        if form.is_valid()
+        else (False, None)
+    )
+    if saved:
         messages.success(request, _("The member %(name)s was saved.") % {"name": member.name})
         return redirect(agency)
-    return render(request, "agencies/member_form.html", {"agency": agency, "form": form, "member": member})
+    return render(
+        request, "agencies/member_form.html", {"agency": agency, "form": form, "member": member, "conflict": conflict}
+    )
 
 
 @login_required

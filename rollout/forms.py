@@ -13,6 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agencies.locking import VersionedModelForm, VersionField
 from agencies.models import Agency
 from rollout.models import (
     Certificate,
@@ -35,7 +36,7 @@ class DateInput(forms.DateInput):
 
 
 class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = VersionField()
 
 
 class MilestoneStatusForm(VersionedForm):
@@ -202,7 +203,7 @@ class CertificateForm(forms.ModelForm):
 
 
 class CertificateEditForm(CertificateForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = VersionField()
 
 
 class DeclarationForm(forms.ModelForm):
@@ -213,22 +214,22 @@ class DeclarationForm(forms.ModelForm):
 
 
 class DeclarationEditForm(DeclarationForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = VersionField()
 
 
-class CertificationBodyForm(forms.ModelForm):
+class CertificationBodyForm(VersionedModelForm):
     class Meta:
         model = CertificationBody
         fields = ["name", "short_name", "designation", "address", "contact", "active"]
 
 
-class ConsultantForm(forms.ModelForm):
+class ConsultantForm(VersionedModelForm):
     class Meta:
         model = Consultant
         fields = ["name", "address", "contact", "active"]
 
 
-class EngagementForm(forms.ModelForm):
+class EngagementForm(VersionedModelForm):
     class Meta:
         model = Engagement
         fields = ["agency", "programme", "consultant", "certification_body", "contract_number", "start_date",

@@ -23,9 +23,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agencies import locking
 from agencies.access import Access, can, is_dost, is_reviewer
+from agencies.locking import ConcurrentEditError  # noqa: F401 -- the pages and the apps above import it from here
 from agencies.models import UserRole
-from rollout.history import FieldChange, changes_since, last_change
+from rollout.history import changes_since
 from rollout.models import (
     Certificate,
     CertificationBody,
@@ -50,30 +52,6 @@ class TransitionError(ValidationError):
     """The action is not allowed: wrong role, or the object is not in a state that permits it."""
 
 
-class ConcurrentEditError(Exception):
-    """Someone else saved the object after the user loaded it; nothing was written.
-
-    ``changes`` lists what they changed (field, old → new); ``current_version`` is what a new form must carry.
-    """
-
-    def __init__(self, obj, expected_version: int, changes: list[FieldChange]):
-        self.obj = obj
-        self.expected_version = expected_version
-        self.current_version = obj.version
-        self.changes = changes
-        record = last_change(obj)
-        self.changed_by = getattr(record, "history_user", None)
-        self.changed_at = getattr(record, "history_date", None)
-        super().__init__(str(self.message))
-
-    @property
-    def message(self) -> str:
-        return str(_("Someone else changed this %(object)s after you opened it. Nothing was saved. "
-                     "Check their changes below, then save again if you still want yours.") % {
-            "object": type(self.obj)._meta.verbose_name,
-        })
-
-
 # --- small shared steps -------------------------------------------------------------------------------------
 
 def _refuse(message, **params):
@@ -91,19 +69,15 @@ def _claim(obj, expected_version: int | None):
     The caller's instance is left alone, so a refused action leaves it as it was; ``_sync`` copies the result
     back once the action has succeeded.
     """
-    expected = obj.version if expected_version is None else int(expected_version)
-    model = type(obj)
-    claimed = model.objects.filter(pk=obj.pk, version=expected).update(version=F("version") + 1)
-    fresh = model.objects.get(pk=obj.pk)
-    if claimed != 1:
-        raise ConcurrentEditError(fresh, expected, changes_since(fresh, expected))
-    return fresh
+    return locking.claim_version(obj, expected_version, changes=changes_since)
 
 
 def claim_version(obj, expected_version: int | None):
     """Optimistic locking for any versioned model with history, also the registers of the apps above rollout:
     a fresh copy with the version raised, or ``ConcurrentEditError`` when someone saved in between."""
     return _claim(obj, expected_version)
+
+
 
 
 def _claim_current(obj):
@@ -622,6 +596,9 @@ def save_registry_entry(entry, *, by):
     """Create or change a certification body, consultant or engagement; DOST keeps the registry."""
     if not is_dost(by):
         _refuse(_("Only DOST keeps the registry of certification bodies and consultants."))
+    if entry.pk is not None:
+        # Fails with ConcurrentEditError when someone saved the entry after ``entry.version`` was loaded.
+        entry.version = _claim(entry, entry.version).version
     entry.full_clean()
     _save(entry, by)
     return entry

@@ -672,15 +672,21 @@ def registry_edit(request, kind: str, pk: int | None = None):
     model, form_class = REGISTRY_FORMS[kind]
     instance = get_object_or_404(model, pk=pk) if pk is not None else None
     form = form_class(request.POST or None, instance=instance)
+    conflict = None
     if request.method == "POST" and form.is_valid():
+        if form.instance.pk is not None:
+            form.instance.version = form.cleaned_data["version"]  # the version the editor loaded
         try:
             services.save_registry_entry(form.instance, by=request.user)
+        except ConcurrentEditError as error:
+            conflict = error
+            _keep_input_after_conflict(form, error)
         except ValidationError as error:
             _add_errors(form, error)
         else:
             messages.success(request, _("Registry saved."))
             return redirect("rollout:registry")
     return render(request, "rollout/registry_form.html", {
-        "form": form, "instance": instance, "verbose_name": model._meta.verbose_name,
+        "form": form, "instance": instance, "verbose_name": model._meta.verbose_name, "conflict": conflict,
         "history": history_of(instance) if instance is not None else [],
     })

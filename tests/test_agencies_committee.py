@@ -108,6 +108,7 @@ def test_officer_edits_the_committee_decision(login, officer_a, agency_a, commit
     client = login(officer_a)
     response = client.post(reverse("agencies:committee_edit", args=[agency_a.code]), {
         "decision_number": "99/QĐ-SKHCN", "decision_date": "2007-08-20", "management_representative": "Lê Văn Cường",
+        "version": committee.version,
     })
     assert response.status_code == 302
     committee.refresh_from_db()
@@ -144,7 +145,10 @@ def test_adding_a_member_before_the_committee_exists_leads_to_the_committee_form
 def test_officer_edits_and_removes_a_member(login, officer_a, agency_a, committee):
     member = CommitteeMember.objects.create(committee=committee, name="Lê Văn Cường", position="Chuyên viên")
     client = login(officer_a)
-    client.post(reverse("agencies:member_edit", args=[agency_a.code, member.pk]), member_data(role="secretary"))
+    client.post(
+        reverse("agencies:member_edit", args=[agency_a.code, member.pk]),
+        member_data(role="secretary", version=member.version),
+    )
     member.refresh_from_db()
     assert member.role == MemberRole.SECRETARY
     client.post(reverse("agencies:member_remove", args=[agency_a.code, member.pk]))
@@ -173,6 +177,7 @@ def test_the_detail_page_shows_members_and_who_changed_what(login, officer_a, he
     client.post(reverse("agencies:member_add", args=[agency_a.code]), member_data())
     client.post(reverse("agencies:committee_edit", args=[agency_a.code]), {
         "decision_number": "99/QĐ-SKHCN", "decision_date": "2007-06-01", "management_representative": "",
+        "version": committee.version,
     })
     page = login(head_a).get(agency_a.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Lê Văn Cường" in page

@@ -111,7 +111,7 @@ ROWS: list[Row] = [
     Row("agencies:member_remove", lambda w: {"code": w.agency_a.code, "pk": w.member_a.pk},
         {**officer_a_only(), OFFICER_A: REDIRECT}, method="post"),
     Row("agencies:committee_edit", lambda w: {"code": w.agency_a.code}, {**officer_a_only(), OFFICER_A: REDIRECT},
-        method="post", data={"decision_number": "1/QĐ", "decision_date": "2007-06-01"}),
+        method="post", data={"decision_number": "1/QĐ", "decision_date": "2007-06-01", "version": 1}),
     # Rollout: plans, milestones, evidence, certificates and declarations, review, registry
     Row("rollout:plan", lambda w: {"pk": w.plan_a.pk}, own_agency_only()),
     Row("rollout:plan", lambda w: {"pk": w.plan_b.pk}, {**everyone(200), OFFICER_A: 404, HEAD_A: 404}),

@@ -23,6 +23,9 @@ class CertificationBody(models.Model):
     address = models.CharField(_("address"), max_length=250, blank=True)
     contact = models.CharField(_("contact"), max_length=200, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=_("Raised on every save; guards against lost updates.")
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -39,6 +42,9 @@ class Consultant(models.Model):
     address = models.CharField(_("address"), max_length=250, blank=True)
     contact = models.CharField(_("contact"), max_length=200, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=_("Raised on every save; guards against lost updates.")
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -78,6 +84,9 @@ class Engagement(models.Model):
     contract_number = models.CharField(_("contract number"), max_length=60, blank=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=_("Raised on every save; guards against lost updates.")
+    )
     history = HistoricalRecords()
 
     class Meta:
