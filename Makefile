@@ -16,7 +16,7 @@ test: setup-dev
 
 # The whole suite under libfaketime at 03:00, 12:00, 23:30 and 00:30 on 1 January (province time), four runs.
 test-clock: setup-dev
-	PYTEST_ARGS="$(PYTEST_ARGS)" bash scripts/test_clock.sh
+	DEBUG=1 PYTEST_ARGS="$(PYTEST_ARGS)" bash scripts/test_clock.sh
 
 setup:
 	bash scripts/setup.sh run
