@@ -167,7 +167,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_KB", 400_000, minimum=50_000)
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULER = "iso_portal.beat:DatabaseScheduler"  # waits for its database (iso_portal/beat.py)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # The beat schedules (daily sweep 07:00, weekly digest Monday 07:30, the senders every minute) live in the
 # database, editable in the admin; rollout's migrations create them (rollout.notices.schedules).
