@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from agencies.access import sees_all_agencies
+from iso_portal.unavailable import away_error, database_unavailable
 from reports.views_dashboard import render_dashboard
 from rollout.officer_home import render_officer_home
 
@@ -30,4 +31,7 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
+    # The database going away outside a view (a session saved after it, say) is a 503 too.
+    if error := away_error():
+        return database_unavailable(request, error)
     return render(request, "500.html", status=500)
