@@ -50,6 +50,7 @@ from rollout.progress import (
     ProgressStatus,
     completion_series,
     documents_on,
+    late_entries,
     programme_progress,
 )
 
@@ -127,6 +128,7 @@ class DashboardChoices:
     sort: str = DEFAULT_SORT
     descending: bool = False
     page: str = "1"
+    as_recorded: bool = False  # what the portal knew on the day, not what was true by effective dates
     notices: list[str] = field(default_factory=list)
 
     def query_string(self, **changes) -> str:
@@ -140,6 +142,7 @@ class DashboardChoices:
             "district": self.district.code if self.district else "",
             "q": self.query,
             "sort": ("-" if self.descending else "") + self.sort,
+            "recorded": "1" if self.as_recorded else "",
         }
         values.update(changes)
         return urlencode({key: value for key, value in values.items() if value not in ("", None)})
@@ -197,6 +200,7 @@ def read_choices(params, districts: dict[str, District]) -> DashboardChoices:
     district_code = pick("district", set(districts), _("district"))
     choices.district = districts.get(district_code)
     choices.query = params.get("q", "").strip()[:100]
+    choices.as_recorded = params.get("recorded", "").strip() == "1"
     raw_sort = params.get("sort", "").strip()
     if raw_sort:
         key = raw_sort.removeprefix("-")
@@ -313,10 +317,13 @@ for _model in (*_HISTORY_MODELS, *_LOG_MODELS):
     post_delete.connect(_new_generation, sender=_model, dispatch_uid=f"dashboard-delete-{_model.__name__}")
 
 
-def engine_figures(programme: Programme, as_of: dt.date, district: District | None) -> EngineFigures:
+def engine_figures(
+    programme: Programme, as_of: dt.date, district: District | None, *, as_recorded: bool = False
+) -> EngineFigures:
     """``programme_progress`` and ``completion_series`` for the province or one district, kept while the
-    records they read are unchanged."""
-    key = f"{programme.pk}:{as_of.isoformat()}:{district.pk if district else 0}:{data_version()}"
+    records they read are unchanged (``as_recorded``: the figures as recorded on the day; the chart stays as of
+    each of its dates)."""
+    key = f"{programme.pk}:{as_of.isoformat()}:{district.pk if district else 0}:{int(as_recorded)}:{data_version()}"
     now = time.monotonic()
     with _lock:
         kept = _answers.get(key)
@@ -324,7 +331,7 @@ def engine_figures(programme: Programme, as_of: dt.date, district: District | No
             _answers.move_to_end(key)
             return kept[1]
     scope = _district_scope(district) if district else None
-    progress = programme_progress(programme, as_of, agencies=scope)
+    progress = programme_progress(programme, as_of, agencies=scope, as_recorded=as_recorded)
     folded = {row.agency_id: _folded(row.name) for row in progress.agencies}
     figures = EngineFigures(
         progress=progress,
@@ -364,7 +371,7 @@ def build_dashboard(params) -> dict:
     programme = choices.programme
     if programme is None:
         return context
-    figures = engine_figures(programme, choices.as_of, choices.district)
+    figures = engine_figures(programme, choices.as_of, choices.district, as_recorded=choices.as_recorded)
     progress, series, folded = figures.progress, figures.series, figures.folded_names
     folded_query = _folded(choices.query)
     rows = figures.by_name
@@ -423,6 +430,9 @@ def build_dashboard(params) -> dict:
             "tiles": [(group, series_label(group.group)) for group in (progress.mandatory, *progress.groups)],
             "days_past_target": -progress.days_to_target,
             "as_of_is_today": choices.as_of == timezone.localdate(),
+            "today": timezone.localdate(),
+            "late_entries": late_entries(programme, as_of=choices.as_of),
+            "recorded_query": choices.query_string(recorded="" if choices.as_recorded else "1", page=""),
             "as_of_query": as_of_query,
             "page": page,
             "rows_total": len(rows),

@@ -31,6 +31,7 @@ from rollout.models import (
 )
 from rollout.progress import (
     AgencyProgress,
+    LateEntry,
     MilestoneOnDate,
     ProgrammeProgress,
     ProgressStatus,
@@ -38,6 +39,7 @@ from rollout.progress import (
     completion_series,
     documents_on,
     end_of_day,
+    late_entries,
     plan_milestones_on,
     programme_progress,
 )
@@ -202,6 +204,7 @@ class ProvinceReport:
     overdue: list[ReportRow]
     at_risk: list[ReportRow]
     series: dict = field(default_factory=dict)
+    late_entries: list[LateEntry] = field(default_factory=list)  # a closed programme's entries made after it
 
     @cached_property
     def lagging_all(self) -> list[ReportRow]:
@@ -240,7 +243,8 @@ def province_report(programme: Programme, as_of: dt.date, *, with_series: bool =
         from reports.charts import chart_dates
 
         series = completion_series(programme, chart_dates(programme, as_of))
-    return ProvinceReport(programme, as_of, progress, rows, overdue, at_risk, series)
+    late = late_entries(programme, as_of=as_of)
+    return ProvinceReport(programme, as_of, progress, rows, overdue, at_risk, series, late)
 
 
 @dataclass
@@ -265,6 +269,7 @@ class AgencyReport:
     evidence: list
     records: list[ComplianceRecord]
     history: list[HistoryLine]
+    late_entries: list[LateEntry] = field(default_factory=list)
 
 
 def _person(user) -> str:
@@ -328,6 +333,7 @@ def agency_report(programme: Programme, agency: Agency, as_of: dt.date) -> Agenc
         milestones=milestones,
         evidence=evidence,
         records=compliance_records(programme, as_of, agency=agency),
+        late_entries=late_entries(programme, agency=agency, as_of=as_of),
         history=history,
     )
 

@@ -36,6 +36,14 @@ late whether or not it has started, and doing work never makes it look worse tha
 A milestone is *overdue* on D when its due date is before D and it is not done on D (``overdue`` counts them;
 ``seriously_overdue`` those due more than 30 days before D).
 
+**As of D and as recorded on D.** By default the answer is *as of* D: what was true on D by the records'
+effective dates, whenever they were entered — so a late entry (a certificate recorded today with a 2010 issue
+date) changes the 2010 figures. ``as_recorded=True`` answers what the portal *knew* on D: only the status
+changes, certificates and declarations recorded by the end of D count (plans already count from their recorded
+transitions). ``late_entries`` lists a closed programme's entries recorded after its target date but effective
+on or before it; DOST can lock a closed programme so that no more such entries are accepted
+(``Programme.refuses_entry_on``).
+
 Completion counts what completion needs: ``needed`` is the number of milestones up to and including the
 completion milestone, ``needed_done`` how many of them are done (all of them once the agency completed: the
 certificate or declaration proves them), ``percent_done`` = needed_done / needed, and ``stage`` is at least the
@@ -210,9 +218,13 @@ class ProgrammeProgress:
 # --- public API --------------------------------------------------------------------------------------------
 
 
-def programme_progress(programme: Programme, as_of: dt.date | None = None, *, agencies=None) -> ProgrammeProgress:
+def programme_progress(
+    programme: Programme, as_of: dt.date | None = None, *, agencies=None, as_recorded: bool = False
+) -> ProgrammeProgress:
     """Progress of every tracked agency on ``as_of`` and the totals per group, for the mandatory groups
-    and for the province. ``agencies`` (a queryset) restricts the agencies considered, e.g. to a district's."""
+    and for the province. ``agencies`` (a queryset) restricts the agencies considered, e.g. to a district's.
+    ``as_recorded``: what the portal knew on ``as_of`` (only records made by the end of that day), instead of
+    what was true that day by the records' effective dates, late entries included."""
     as_of = as_of or timezone.localdate()
     # Filters go on the caller's queryset itself (not ``pk__in``) so the database can use its conditions,
     # e.g. the code-prefix index for a province's agencies.
@@ -220,14 +232,17 @@ def programme_progress(programme: Programme, as_of: dt.date | None = None, *, ag
     base = base.filter(
         Q(active_from__lte=as_of), Q(active_to__isnull=True) | Q(active_to__gte=as_of), group__in=TRACKED_GROUPS
     )
-    rows = _agency_rows(programme, as_of, base, restricted=agencies is not None)
+    rows = _agency_rows(programme, as_of, base, restricted=agencies is not None, as_recorded=as_recorded)
     return _summarise(programme, as_of, rows)
 
 
-def agency_progress(programme: Programme, agency: Agency, as_of: dt.date | None = None) -> AgencyProgress:
-    """Progress of one agency (any group, active or not) on ``as_of``."""
+def agency_progress(
+    programme: Programme, agency: Agency, as_of: dt.date | None = None, *, as_recorded: bool = False
+) -> AgencyProgress:
+    """Progress of one agency (any group, active or not) on ``as_of`` (``as_recorded``: see
+    ``programme_progress``)."""
     as_of = as_of or timezone.localdate()
-    return _agency_rows(programme, as_of, Agency.objects.filter(pk=agency.pk))[0]
+    return _agency_rows(programme, as_of, Agency.objects.filter(pk=agency.pk), as_recorded=as_recorded)[0]
 
 
 def documents_on(programme: Programme, as_of: dt.date, plan_ids: Iterable[int] | None = None) -> dict:
@@ -273,6 +288,74 @@ def completion_series(
         key: [(day, _percent(completed[key].covering(day), counted[key].covering(day))) for day in dates]
         for key in keys
     }
+
+
+class LateEntry(NamedTuple):
+    """A record of a closed programme entered after its target date but effective on or before it."""
+
+    agency_id: int
+    agency_code: str
+    agency_name: str
+    subject: str  # the milestone, certificate or declaration
+    effective_on: dt.date
+    recorded_at: dt.datetime
+
+
+def late_entries(
+    programme: Programme, *, agency: Agency | None = None, as_of: dt.date | None = None
+) -> list[LateEntry]:
+    """The programme's late entries (see the module docstring), oldest effective first; none while the target
+    date has not passed; with ``as_of``, those effective by then. Three queries."""
+    target = programme.target_date
+    if target >= timezone.localdate():
+        return []
+    closed = end_of_day(target)
+    if as_of is not None:
+        target = min(target, as_of)
+    scope = Q(plan__programme=programme) & (Q(plan__agency=agency) if agency is not None else Q())
+    entries = [
+        LateEntry(
+            c.milestone.plan.agency_id,
+            c.milestone.plan.agency.code,
+            c.milestone.plan.agency.name,
+            f"{c.milestone} → {c.get_to_status_display()}",
+            c.effective_on,
+            c.at,
+        )
+        for c in MilestoneStatusChange.objects.filter(
+            Q(milestone__plan__programme=programme)
+            & (Q(milestone__plan__agency=agency) if agency is not None else Q()),
+            effective_on__lte=target,
+            at__gte=closed,
+        ).select_related("milestone__plan__agency")
+    ]
+    entries += [
+        LateEntry(
+            c.plan.agency_id,
+            c.plan.agency.code,
+            c.plan.agency.name,
+            str(_("Certificate %(number)s") % {"number": c.number}),
+            c.issued_on,
+            c.recorded_at,
+        )
+        for c in Certificate.objects.filter(scope, issued_on__lte=target, recorded_at__gte=closed).select_related(
+            "plan__agency"
+        )
+    ]
+    entries += [
+        LateEntry(
+            d.plan.agency_id,
+            d.plan.agency.code,
+            d.plan.agency.name,
+            str(_("Declaration %(number)s") % {"number": d.decision_number}),
+            d.decision_date,
+            d.recorded_at,
+        )
+        for d in Declaration.objects.filter(scope, decision_date__lte=target, recorded_at__gte=closed).select_related(
+            "plan__agency"
+        )
+    ]
+    return sorted(entries, key=lambda entry: (entry.agency_code, entry.effective_on, entry.recorded_at))
 
 
 class MilestoneOnDate(NamedTuple):
@@ -346,22 +429,28 @@ def end_of_day(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
 
 
-def _latest_change_on(as_of: dt.date) -> QuerySet[MilestoneStatusChange]:
-    """The status changes of the outer query's milestone effective by ``as_of``, the one in force first."""
-    return MilestoneStatusChange.objects.filter(milestone=OuterRef("pk"), effective_on__lte=as_of).order_by(
-        "-effective_on", "-at", "-pk"
-    )
+def _latest_change_on(as_of: dt.date, recorded_before: dt.datetime | None = None) -> QuerySet[MilestoneStatusChange]:
+    """The status changes of the outer query's milestone effective by ``as_of`` (and recorded before
+    ``recorded_before`` if given), the one in force first."""
+    changes = MilestoneStatusChange.objects.filter(milestone=OuterRef("pk"), effective_on__lte=as_of)
+    if recorded_before is not None:
+        changes = changes.filter(at__lt=recorded_before)
+    return changes.order_by("-effective_on", "-at", "-pk")
 
 
-def _first_completion(programme: Programme, plan: str = "pk", as_of: dt.date | None = None) -> Subquery:
-    """The plan's earliest certificate or declaration day (on or before ``as_of`` if given), for the plan named
-    by ``plan`` in the outer query."""
+def _first_completion(
+    programme: Programme, plan: str = "pk", as_of: dt.date | None = None, recorded_before: dt.datetime | None = None
+) -> Subquery:
+    """The plan's earliest certificate or declaration day (on or before ``as_of`` if given; recorded before
+    ``recorded_before`` if given), for the plan named by ``plan`` in the outer query."""
     if programme.regime == Regime.CERTIFICATION:
         results, day = Certificate.objects.filter(plan=OuterRef(plan)), "issued_on"
     else:
         results, day = Declaration.objects.filter(plan=OuterRef(plan)), "decision_date"
     if as_of is not None:
         results = results.filter(**{f"{day}__lte": as_of})
+    if recorded_before is not None:
+        results = results.filter(recorded_at__lt=recorded_before)
     return Subquery(results.order_by(day).values(day)[:1])
 
 
@@ -378,7 +467,7 @@ class _AgencyWithPlan(NamedTuple):
     status_then: str | None  # the plan's status on the date; to be ignored without plan_id
 
 
-def _agencies_with_plans(programme: Programme, as_of: dt.date, base):
+def _agencies_with_plans(programme: Programme, as_of: dt.date, base, *, as_recorded: bool = False):
     """The agencies of ``base`` by code as ``_AgencyWithPlan`` rows, each with its plan of the programme
     if the plan exists on the date, the plan's status on the date and its completion day if on or before the
     date. One query: the plan is a filtered LEFT JOIN, the rest correlated subqueries."""
@@ -400,7 +489,7 @@ def _agencies_with_plans(programme: Programme, as_of: dt.date, base):
         .annotate(
             plan_id=Case(When(existed=True, then=F("programme_plan__pk"))),
             plan_start=F("programme_plan__start_date"),
-            completed_on=_first_completion(programme, "programme_plan__pk", as_of),
+            completed_on=_first_completion(programme, "programme_plan__pk", as_of, end if as_recorded else None),
             status_then=Coalesce(
                 Subquery(transitions.filter(at__lt=end).order_by("-at", "-pk").values("to_status")[:1]),
                 F("programme_plan__status"),
@@ -436,23 +525,25 @@ def _to_completion(total: int, completion_number: int | None) -> int:
     return min(completion_number, total) if completion_number else total
 
 
-def _milestone_figures(as_of: dt.date, plans: dict, *, few: bool) -> dict[int, _PlanFigures]:
+def _milestone_figures(as_of: dt.date, plans: dict, *, few: bool, as_recorded: bool = False) -> dict[int, _PlanFigures]:
     """Per plan: its milestones counted by their status on the date (the latest change with ``effective_on``
     on or before it) and by how long before the date they were due, and its latest status change recorded by
     the end of the date."""
     if not few and connection.vendor in DISTINCT_ON_VENDORS:
-        return _milestone_figures_distinct_on(as_of, plans)
-    return _milestone_figures_grouped(as_of, plans, few=few)
+        return _milestone_figures_distinct_on(as_of, plans, as_recorded=as_recorded)
+    return _milestone_figures_grouped(as_of, plans, few=few, as_recorded=as_recorded)
 
 
-def _milestone_figures_grouped(as_of: dt.date, plans: dict, *, few: bool) -> dict[int, _PlanFigures]:
+def _milestone_figures_grouped(
+    as_of: dt.date, plans: dict, *, few: bool, as_recorded: bool = False
+) -> dict[int, _PlanFigures]:
     """Any database. A grouped query where each milestone's status on the date is a correlated subquery
     on the latest-change index, the groups being (plan, status), at most four per plan, with the due-date
     counts as conditional aggregates. The latest recording time is read per milestone in the same query for
     ``few`` plans; for many, one join aggregate over the changes costs less than a probe per milestone."""
-    latest = _latest_change_on(as_of)
-    long_ago = as_of - dt.timedelta(days=SERIOUSLY_OVERDUE_DAYS)
     end = end_of_day(as_of)
+    latest = _latest_change_on(as_of, end if as_recorded else None)
+    long_ago = as_of - dt.timedelta(days=SERIOUSLY_OVERDUE_DAYS)
     recorded_by_milestone = (
         MilestoneStatusChange.objects.filter(milestone=OuterRef("pk"), at__lt=end)
         .order_by()
@@ -561,7 +652,9 @@ GROUP BY milestone.plan_id
 """
 
 
-def _milestone_figures_distinct_on(as_of: dt.date, plans: dict) -> dict[int, _PlanFigures]:
+def _milestone_figures_distinct_on(
+    as_of: dt.date, plans: dict, *, as_recorded: bool = False
+) -> dict[int, _PlanFigures]:
     """PostgreSQL, many plans: one row per plan. Each milestone's latest change on the date and its latest
     recording by the end of the date are two DISTINCT ON scans of the changes in milestone order, read from
     their indexes alone (status_change_latest_idx, status_change_recorded_idx) and merged with the milestones
@@ -574,9 +667,11 @@ def _milestone_figures_distinct_on(as_of: dt.date, plans: dict) -> dict[int, _Pl
     milestones = (
         Milestone.objects.filter(**plans).order_by().values_list("pk", "plan_id", "number", "due_date", "is_completion")
     )
+    latest_changes = MilestoneStatusChange.objects.filter(effective_on__lte=as_of)
+    if as_recorded:
+        latest_changes = latest_changes.filter(at__lt=end_of_day(as_of))
     latest = (
-        MilestoneStatusChange.objects.filter(effective_on__lte=as_of)
-        .order_by("milestone_id", "-effective_on", "-at", "-pk")
+        latest_changes.order_by("milestone_id", "-effective_on", "-at", "-pk")
         .distinct("milestone_id")
         .values_list("milestone_id", "to_status")
     )
@@ -615,10 +710,13 @@ def _milestone_figures_distinct_on(as_of: dt.date, plans: dict) -> dict[int, _Pl
     return {plan_id: _PlanFigures(*figures) for plan_id, *figures in rows}
 
 
-def _agency_rows(programme: Programme, as_of: dt.date, base, *, restricted: bool = True) -> list[AgencyProgress]:
+def _agency_rows(
+    programme: Programme, as_of: dt.date, base, *, restricted: bool = True, as_recorded: bool = False
+) -> list[AgencyProgress]:
     """The rule of the module docstring applied to each agency of ``base``, from its plan's figures.
     ``restricted``: ``base`` is a caller's choice of agencies, not every agency."""
-    agencies = [_AgencyWithPlan(*row) for row in _agencies_with_plans(programme, as_of, base)]
+    rows = _agencies_with_plans(programme, as_of, base, as_recorded=as_recorded)
+    agencies = [_AgencyWithPlan(*row) for row in rows]
     plan_ids = [agency.plan_id for agency in agencies if agency.plan_id]
     few = len(plan_ids) <= PLAN_ID_LIST_LIMIT
     # A large province or the nation: let the database join rather than pass thousands of ids. For the nation
@@ -629,7 +727,7 @@ def _agency_rows(programme: Programme, as_of: dt.date, base, *, restricted: bool
         plans = {"plan__programme": programme, "plan__agency__in": base}
     else:
         plans = {"plan__programme": programme}
-    milestones = _milestone_figures(as_of, plans, few=few) if plan_ids else {}
+    milestones = _milestone_figures(as_of, plans, few=few, as_recorded=as_recorded) if plan_ids else {}
     stage_names = dict(StageTemplate.objects.filter(programme=programme).values_list("number", "name"))
     tiers = {
         group: str(Tier.MANDATORY if programme.is_mandatory_for(group) else Tier.ENCOURAGED) for group in AgencyGroup

@@ -102,6 +102,35 @@ def _move(plan: ImplementationPlan, to_status: str, *, by, comment: str = "") ->
     plan.status = to_status
 
 
+def _refuse_if_locked(programme, day: dt.date | None) -> None:
+    """A locked programme accepts no backdated entry (see ``Programme.refuses_entry_on``); the lock is read
+    afresh, as the caller's copy may predate it."""
+    programme = type(programme).objects.get(pk=programme.pk)
+    if programme.refuses_entry_on(day):
+        _refuse(
+            _("%(programme)s was locked by DOST on %(locked)s: entries dated on or before its target date "
+              "%(target)s are no longer accepted. Nothing was saved."),
+            programme=programme.name, locked=timezone.localdate(programme.locked_at).strftime("%d/%m/%Y"),
+            target=programme.target_date.strftime("%d/%m/%Y"),
+        )
+
+
+@transaction.atomic
+def lock_programme(programme, *, by):
+    """DOST closes a programme's records: from now on, no entry dated on or before its target is accepted."""
+    if not is_dost(by):
+        _refuse(_("Only DOST can lock a programme."))
+    fresh = type(programme).objects.select_for_update().get(pk=programme.pk)
+    if fresh.locked_at is not None:
+        _refuse(_("This programme is already locked."))
+    if not fresh.target_date < timezone.localdate():
+        _refuse(_("Only a programme whose target date has passed can be locked."))
+    fresh.locked_at, fresh.locked_by = timezone.now(), by
+    _save(fresh, by)
+    programme.locked_at, programme.locked_by = fresh.locked_at, fresh.locked_by
+    return programme
+
+
 def head_approval_needed(plan: ImplementationPlan) -> bool:
     """The head approves the plan before it is submitted, where the agency's head has an account."""
     if plan.head_approved_at:
@@ -403,6 +432,7 @@ def record_milestone_status(milestone: Milestone, *, by, status: str, expected_v
     if unchanged and not note:
         _refuse(_("Nothing changed: choose another status or write a note."))
     from_status = fresh.status
+    _refuse_if_locked(plan.programme, completed_on or timezone.localdate())
     fresh.status, fresh.completed_on, fresh.blocked_reason = status, completed_on, blocked_reason
     fresh.clean()
     _save(fresh, by)
@@ -479,6 +509,8 @@ def complete_committee_milestones(committee, *, by) -> list[Milestone]:
     for milestone in committee_milestones(committee.agency):
         # A committee set up before the programme began serves it from its start.
         done_on = max(committee.decision_date, milestone.plan.programme.start_date)
+        if milestone.plan.programme.refuses_entry_on(done_on):
+            continue  # a locked programme's records stay as they were
         from_status = milestone.status
         fresh = _claim_current(milestone)
         fresh.status, fresh.completed_on, fresh.blocked_reason = MilestoneStatus.DONE, done_on, ""
@@ -533,6 +565,7 @@ def _full_clean(obj) -> None:
 def record_certificate(plan: ImplementationPlan, *, by, number: str, certification_body: CertificationBody,
                        issued_on: dt.date, expires_on: dt.date, scope: str, procedures_count: int = 0) -> Certificate:
     _check_can_complete(plan, by=by, regime=Regime.CERTIFICATION)
+    _refuse_if_locked(plan.programme, issued_on)
     certificate = Certificate(
         plan=plan, number=(number or "").strip(), certification_body=certification_body, issued_on=issued_on,
         expires_on=expires_on, scope=(scope or "").strip(), procedures_count=procedures_count or 0, recorded_by=by,
@@ -548,6 +581,7 @@ def record_certificate(plan: ImplementationPlan, *, by, number: str, certificati
 def record_declaration(plan: ImplementationPlan, *, by, decision_number: str, decision_date: dt.date,
                        notified_on: dt.date | None, scope: str, procedures_count: int = 0) -> Declaration:
     _check_can_complete(plan, by=by, regime=Regime.SELF_DECLARATION)
+    _refuse_if_locked(plan.programme, decision_date)
     declaration = Declaration(
         plan=plan, decision_number=(decision_number or "").strip(), decision_date=decision_date,
         notified_on=notified_on, scope=(scope or "").strip(), procedures_count=procedures_count or 0, recorded_by=by,
@@ -572,6 +606,7 @@ def _correct(obj, fields: tuple[str, ...], changes: dict, *, by, expected_versio
     fresh = _claim(obj, expected_version)
     for name, value in changes.items():
         setattr(fresh, name, value.strip() if isinstance(value, str) else value)
+    _refuse_if_locked(obj.plan.programme, getattr(fresh, "issued_on", None) or getattr(fresh, "decision_date", None))
     _full_clean(fresh)
     _save(fresh, by)
     _sync(obj, fresh)

@@ -20,6 +20,7 @@ urlpatterns: list = [
     path("plans/<int:pk>/certificate/new/", views.certificate_new, name="certificate_new"),
     path("plans/<int:pk>/declaration/new/", views.declaration_new, name="declaration_new"),
     path("review/", views.review_queue, name="review_queue"),
+    path("programmes/<int:pk>/lock/", views.programme_lock, name="programme_lock"),
     path("milestones/<int:pk>/", views.milestone, name="milestone"),
     path("evidence/<int:pk>/", views.evidence, name="evidence"),
     path("certificates/<int:pk>/", views.certificate, name="certificate"),

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -452,6 +453,23 @@ def review_queue(request):
     )
     return render(request, "rollout/review_queue.html", {"plans": plans, "recently": recently,
                                                          "latest_first": latest_first})
+
+
+@login_required
+@require_POST
+def programme_lock(request, pk: int):
+    """DOST locks a closed programme's records; others answer 404."""
+    if not is_dost(request.user):
+        raise Http404("Not DOST")
+    programme = get_object_or_404(Programme, pk=pk)
+    try:
+        services.lock_programme(programme, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(programme)s is locked: no backdated entry will be accepted.") % {
+            "programme": programme.name})
+    return redirect(f"{reverse('home')}?programme={programme.pk}")
 
 
 # --- milestones and evidence --------------------------------------------------------------------------------

@@ -135,6 +135,9 @@ ROWS: list[Row] = [
     Row("rollout:declaration_new", lambda w: {"pk": w.plan_a.pk}, everyone(404)),  # certification programme
     Row("rollout:declaration_new", lambda w: {"pk": w.declaration_plan_a.pk}, officer_a_only()),
     Row("rollout:review_queue", expected=reviewers_only()),
+    Row("rollout:programme_lock", lambda w: {"pk": w.plan_a.programme_id}, everyone(405)),
+    Row("rollout:programme_lock", lambda w: {"pk": w.plan_a.programme_id}, {**everyone(404), DOST: REDIRECT},
+        method="post"),
     Row("rollout:milestone", lambda w: {"pk": w.milestone_a.pk}, own_agency_only()),
     Row("rollout:milestone", lambda w: {"pk": w.milestone_b.pk}, {**everyone(200), OFFICER_A: 404, HEAD_A: 404}),
     Row("rollout:evidence", lambda w: {"pk": w.evidence_a.pk}, own_agency_only()),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -51,6 +52,14 @@ class Programme(models.Model):
         help_text=_("Groups of agencies that must complete; the others are encouraged."),
     )
     is_current = models.BooleanField(_("shown by default"), default=False)
+    locked_at = models.DateTimeField(
+        _("locked at"), null=True, blank=True,
+        help_text=_("Once a closed programme is locked by DOST, no entry dated on or before its target is accepted."),
+    )
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("locked by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = ProgrammeQuerySet.as_manager()
     history = HistoricalRecords()
@@ -89,6 +98,10 @@ class Programme(models.Model):
         """The day pages show the programme as of when none is chosen: today, or its target date once closed."""
         today = today or timezone.localdate()
         return self.target_date if self.is_closed(today) else today
+
+    def refuses_entry_on(self, day: dt.date | None) -> bool:
+        """A locked programme accepts no entry dated on or before its target date (a backdated entry)."""
+        return self.locked_at is not None and day is not None and day <= self.target_date
 
     def is_mandatory_for(self, group: str) -> bool:
         return group in (self.mandatory_groups or [])

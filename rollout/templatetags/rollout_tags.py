@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from agencies.access import Access, can
 from rollout.access import plans_for_user
 from rollout.models import Programme
-from rollout.progress import agency_progress
+from rollout.progress import agency_progress, late_entries
 
 register = template.Library()
 
@@ -40,5 +40,6 @@ def agency_plans(agency, user, as_of=None) -> list[dict]:
             "plan": plan,
             "progress": progress,
             "can_create": plan is None and may_create,
+            "late_entries": late_entries(programme, agency=agency, as_of=as_of) if plan is not None else [],
         })
     return rows
