@@ -29,6 +29,7 @@ from rollout.models import (
     PlanTransition,
     Programme,
 )
+from rollout.organisations import OrganisationRecord, organisation_records
 from rollout.progress import (
     AgencyProgress,
     LateEntry,
@@ -354,6 +355,7 @@ class DostReport:
     partners: list[PartnerLine]
     not_compliant: list[AgencyProgress]
     duties: Duties | None = None
+    organisations: list[OrganisationRecord] = field(default_factory=list)
 
     def with_validity(self, validity: str) -> list[ComplianceRecord]:
         return [r for r in self.records if r.validity == validity]
@@ -408,4 +410,5 @@ def dost_report(programme: Programme, as_of: dt.date) -> DostReport:
         partners=partners(programme, as_of),
         not_compliant=not_compliant,
         duties=duty_figures(programme, as_of, progress.agencies),
+        organisations=organisation_records(as_of),
     )

@@ -11,12 +11,13 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
-from agencies.access import restrict
+from agencies.access import restrict, sees_all_agencies
 from funding.models import FundingLine
 from procedures.coverage import covered_procedure_ids
 from procedures.models import AdministrativeProcedure
 from reports.exports import DATE_FORMAT, INTEGER_FORMAT, XLSX_TYPE, Column, to_xlsx
 from rollout.models import Programme
+from rollout.organisations import organisation_records
 from training.models import Attendance
 
 MONEY_FORMAT = "#,##0"
@@ -87,6 +88,20 @@ def funding_rows(user) -> list[list]:
     ]
 
 
+def organisation_rows(user) -> list[list]:
+    today = timezone.localdate()
+    rows = []
+    for index, record in enumerate(organisation_records(today), start=1):
+        designation = record.designation
+        rows.append([
+            index, "Tổ chức chứng nhận" if record.kind == "body" else "Tổ chức tư vấn", record.organisation.name,
+            designation.number if designation else "", designation.valid_until if designation else None,
+            "; ".join(f"{e.name} ({e.qualification})" for e in record.experts), record.agencies_served,
+            len(record.certificates) if record.kind == "body" else None, len(record.unfinished),
+        ])
+    return rows
+
+
 REGISTERS: dict[str, Register] = {
     "procedures": Register(
         "Danh mục TTHC",
@@ -132,6 +147,16 @@ REGISTERS: dict[str, Register] = {
          Column("Đã cấp phát (đồng)", 16, MONEY_FORMAT), Column("Số quyết định", 20),
          Column("Ngày quyết định", 14, DATE_FORMAT), Column("Ghi chú", 30)),
         funding_rows,
+    ),
+    "organisations": Register(
+        "Tổ chức tư vấn, chứng nhận", "to-chuc-tu-van-chung-nhan",
+        (Column("STT", 6, INTEGER_FORMAT), Column("Loại", 20), Column("Tên tổ chức", 44),
+         Column("Quyết định chỉ định còn hiệu lực", 24), Column("Hiệu lực đến", 14, DATE_FORMAT),
+         Column("Chuyên gia", 60), Column("Số cơ quan được phục vụ", 12, INTEGER_FORMAT),
+         Column("Số giấy chứng nhận đã cấp", 12, INTEGER_FORMAT),
+         Column("Hợp đồng kết thúc chưa có kết quả", 12, INTEGER_FORMAT)),
+        organisation_rows,
+        allowed=sees_all_agencies,
     ),
 }
 

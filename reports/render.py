@@ -247,6 +247,7 @@ def render_dost_pdf(
             Part("not_compliant_heading"),
             *row_parts("not_compliant", report.not_compliant, chunk_rows),
             Part("duties"),
+            Part("organisations"),
             Part("closing"),
         ]
         if on_progress:

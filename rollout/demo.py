@@ -43,7 +43,9 @@ from rollout.models import (
     CertificationBody,
     Consultant,
     Declaration,
+    Designation,
     Engagement,
+    Expert,
     ImplementationPlan,
     IsoEdition,
     Milestone,
@@ -95,6 +97,14 @@ CONSULTANTS = [
     ("Công ty TNHH Tư vấn Quản lý Chất lượng Đông Á", "Hà Nội"),
     ("Công ty Cổ phần Tư vấn ISO Thăng Long", "Hà Nội"),
     ("Trung tâm Tư vấn Tiêu chuẩn Đo lường Chất lượng Hưng Yên", "thành phố Hưng Yên"),
+]
+EXPERTS = [
+    [("Nguyễn Quang Huy", "Chuyên gia đánh giá trưởng HTQLCL ISO 9001"),
+     ("Trần Thị Minh Ngọc", "Chuyên gia đánh giá HTQLCL ISO 9001")],
+    [("Lê Đức Thịnh", "Chuyên gia đánh giá trưởng HTQLCL ISO 9001"),
+     ("Phạm Thu Hằng", "Chuyên gia tư vấn HTQLCL cho cơ quan hành chính nhà nước")],
+    [("Đỗ Văn Khải", "Chuyên gia đánh giá HTQLCL ISO 9001"),
+     ("Vũ Thị Lan Anh", "Chuyên gia tư vấn HTQLCL ISO 9001")],
 ]
 PROCEDURES = {
     AgencyGroup.DEPARTMENTS: [
@@ -175,6 +185,39 @@ class RolloutDemo:
             consultant, new = Consultant.objects.get_or_create(name=name, defaults={"address": address})
             self.consultants.append(consultant)
             self._count("consultants", new)
+        self.eligibility()
+
+    def eligibility(self) -> None:
+        """Every body the demo's certificates name is designated over the programme's years (their decision
+        numbers as in BODIES, renewed in 2012); the first two consultants are designated too, each organisation
+        with two experts. Organisations that already have designations are left alone."""
+        designated = set(Designation.objects.values_list("certification_body_id", "consultant_id"))
+        designations, experts = [], []
+        organisations = [("certification_body", body, number) for body, (_n, _s, number, _a) in zip(
+            self.bodies, BODIES, strict=True)]
+        organisations += [("consultant", consultant, f"{210 + index}/QĐ-BKHCN (minh họa)")
+                          for index, consultant in enumerate(self.consultants[:2])]
+        for index, (field, organisation, number) in enumerate(organisations):
+            key = (organisation.pk, None) if field == "certification_body" else (None, organisation.pk)
+            if key in designated:
+                continue
+            designations += [
+                Designation(**{field: organisation}, number=number.replace(" (minh họa)", ""),
+                            valid_from=dt.date(2006, 3 + index, 15), valid_until=dt.date(2011, 12, 31),
+                            scope="Chứng nhận, tư vấn HTQLCL theo TCVN ISO 9001 cho cơ quan hành chính nhà nước"),
+                Designation(**{field: organisation}, number=f"{1500 + index}/QĐ-BKHCN", valid_from=dt.date(2012, 1, 1),
+                            valid_until=dt.date(2017, 12, 31),
+                            scope="Chứng nhận, tư vấn HTQLCL theo TCVN ISO 9001 cho cơ quan hành chính nhà nước"),
+            ]
+            experts += [
+                Expert(**{field: organisation}, name=name, qualification=qualification,
+                       certificate_number=f"CG-{organisation.pk:02d}{number_of}")
+                for number_of, (name, qualification) in enumerate(EXPERTS[index % len(EXPERTS)], start=1)
+            ]
+        bulk_create_with_history(designations, Designation, default_change_reason=CHANGE_REASON)
+        bulk_create_with_history(experts, Expert, default_change_reason=CHANGE_REASON)
+        self._count("designations", len(designations))
+        self._count("experts", len(experts))
 
     def programmes(self) -> tuple[Programme, Programme]:
         old, new = Programme.objects.get_or_create(
@@ -502,6 +545,7 @@ class RolloutDemo:
                 contract_number=f"{r.randint(1, 99):02d}/{start:%Y}/HĐTV",
                 start_date=start,
                 end_date=profile.finish,
+                **self.confirmed(start),
             )
         )
         body = self.issued_by.get(id(plan))
@@ -515,8 +559,14 @@ class RolloutDemo:
                     contract_number=f"{r.randint(100, 999)}/{audit:%Y}/HĐCN",
                     start_date=audit,
                     end_date=profile.finish,
+                    **self.confirmed(audit),
                 )
             )
+
+    def confirmed(self, start: dt.date) -> dict:
+        """DOST confirmed each engagement a week after it started."""
+        day = dt.datetime.combine(start + dt.timedelta(days=7), dt.time(9))
+        return {"confirmed_by": self.reviewer, "confirmed_at": timezone.make_aware(day)}
 
     def at(self, day: dt.date, r) -> dt.datetime:
         return timezone.make_aware(dt.datetime.combine(day, dt.time(r.randint(7, 16), r.randint(0, 59))))

@@ -20,7 +20,9 @@ from rollout.models import (
     CertificationBody,
     Consultant,
     Declaration,
+    Designation,
     Engagement,
+    Expert,
     Milestone,
     MilestoneStatus,
     Programme,
@@ -274,3 +276,25 @@ class EngagementFilterForm(forms.Form):
         elif kind == "consultant":
             engagements = engagements.filter(consultant_id=pk)
         return engagements
+
+
+class DesignationForm(VersionedModelForm):
+    class Meta:
+        model = Designation
+        fields = ["certification_body", "consultant", "number", "issued_by", "valid_from", "valid_until", "scope"]
+        widgets = {"valid_from": DateInput, "valid_until": DateInput}
+
+
+class ExpertForm(VersionedModelForm):
+    class Meta:
+        model = Expert
+        fields = ["certification_body", "consultant", "name", "qualification", "certificate_number", "active"]
+
+
+class EngagementDeclarationForm(forms.ModelForm):
+    """An agency's own declaration: the agency is the officer's, not chosen."""
+
+    class Meta:
+        model = Engagement
+        fields = ["programme", "consultant", "certification_body", "contract_number", "start_date", "end_date"]
+        widgets = {"start_date": DateInput, "end_date": DateInput}

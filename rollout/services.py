@@ -32,6 +32,7 @@ from rollout.models import (
     Certificate,
     CertificationBody,
     Declaration,
+    Engagement,
     Evidence,
     ImplementationPlan,
     Milestone,
@@ -634,6 +635,8 @@ def save_registry_entry(entry, *, by):
     if entry.pk is not None:
         # Fails with ConcurrentEditError when someone saved the entry after ``entry.version`` was loaded.
         entry.version = _claim(entry, entry.version).version
+    if isinstance(entry, Engagement) and not entry.confirmed_at:
+        entry.confirmed_by, entry.confirmed_at = by, timezone.now()  # DOST's own entry needs no confirmation
     entry.full_clean()
     _save(entry, by)
     return entry

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rollout import officer_home, views, views_reminders, views_urging
+from rollout import officer_home, views, views_organisations, views_reminders, views_urging
 
 app_name = "rollout"
 
@@ -26,6 +26,9 @@ urlpatterns: list = [
     path("certificates/<int:pk>/", views.certificate, name="certificate"),
     path("declarations/<int:pk>/", views.declaration, name="declaration"),
     path("registry/", views.registry, name="registry"),
+    path("registry/engagements/declare/", views_organisations.engagement_declare, name="engagement_declare"),
+    path("registry/engagements/<int:pk>/confirm/", views_organisations.engagement_confirm, name="engagement_confirm"),
+    path("registry/organisations/<slug:kind>/<int:pk>/", views_organisations.organisation, name="organisation"),
     path("registry/<slug:kind>/new/", views.registry_edit, name="registry_new"),
     path("registry/<slug:kind>/<int:pk>/", views.registry_edit, name="registry_edit"),
     path("urge/<slug:code>/", views_urging.urge, name="urge"),

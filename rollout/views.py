@@ -36,9 +36,11 @@ from rollout.forms import (
     ConsultantForm,
     DeclarationEditForm,
     DeclarationForm,
+    DesignationForm,
     DueDatesForm,
     EngagementFilterForm,
     EngagementForm,
+    ExpertForm,
     MilestoneAddForm,
     MilestoneEditForm,
     MilestoneStatusForm,
@@ -50,8 +52,10 @@ from rollout.history import history_of, plan_history
 from rollout.models import (
     CertificationBody,
     Consultant,
+    Designation,
     Engagement,
     Evidence,
+    Expert,
     ImplementationPlan,
     Milestone,
     MilestoneStatusChange,
@@ -678,6 +682,8 @@ REGISTRY_FORMS = {
     "body": (CertificationBody, CertificationBodyForm),
     "consultant": (Consultant, ConsultantForm),
     "engagement": (Engagement, EngagementForm),
+    "designation": (Designation, DesignationForm),
+    "expert": (Expert, ExpertForm),
 }
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from rollout.models import (
     CertificationBody,
+    Designation,
     ImplementationPlan,
     Milestone,
     PlanStatus,
@@ -43,6 +44,13 @@ def make_plan(agency, programme, status: str = PlanStatus.DRAFT) -> Implementati
     return plan
 
 
+def designated_body(name: str = "QUACERT", **extra) -> CertificationBody:
+    """A certification body designated by the ministry from 2006 on, so it may certify in every test's years."""
+    body = CertificationBody.objects.create(name=name, **extra)
+    Designation.objects.create(certification_body=body, number="1246/QĐ-BKHCN", valid_from=dt.date(2006, 1, 1))
+    return body
+
+
 @pytest.fixture
 def programme(db) -> Programme:
     return make_programme()
@@ -60,4 +68,4 @@ def plan_b(agency_b, programme) -> ImplementationPlan:
 
 @pytest.fixture
 def certification_body(db) -> CertificationBody:
-    return CertificationBody.objects.create(name="Trung tâm Chứng nhận Phù hợp (QUACERT)", short_name="QUACERT")
+    return designated_body("Trung tâm Chứng nhận Phù hợp (QUACERT)", short_name="QUACERT")

@@ -33,7 +33,7 @@ from agencies.models import CommitteeMember
 from api.services import create_api_token, open_calendar_feed
 from funding.models import FundingLine
 from procedures.models import AdministrativeProcedure
-from rollout.models import Certificate, CertificationBody, Declaration, Evidence, Regime
+from rollout.models import Certificate, CertificationBody, Declaration, Engagement, Evidence, Regime
 from tests.fixtures_rollout_ui import make_plan, make_programme
 from training.models import Attendance, Course
 
@@ -146,6 +146,18 @@ ROWS: list[Row] = [
     Row("rollout:registry"),
     Row("rollout:registry_new", {"kind": "body"}, {**everyone(404), DOST: 200}),
     Row("rollout:registry_new", {"kind": "no-such-kind"}, everyone(404)),
+    Row("rollout:registry_new", {"kind": "designation"}, {**everyone(404), DOST: 200}),
+    Row("rollout:registry_new", {"kind": "expert"}, {**everyone(404), DOST: 200}),
+    # DOST's oversight of the organisations: their records are for the province-wide roles
+    Row("rollout:organisation", lambda w: {"kind": "body", "pk": w.certification_body.pk},
+        {**everyone(200), OFFICER_A: 404, OFFICER_B: 404, HEAD_A: 404}),
+    Row("rollout:organisation", lambda w: {"kind": "agency", "pk": w.certification_body.pk}, everyone(404)),
+    Row("rollout:engagement_declare", expected={**everyone(404), OFFICER_A: 200, OFFICER_B: 200}),
+    Row("rollout:engagement_confirm", lambda w: {"pk": w.declared_engagement_a.pk}, everyone(405)),
+    Row("rollout:engagement_confirm", lambda w: {"pk": w.declared_engagement_a.pk}, {**everyone(404), DOST: REDIRECT},
+        method="post"),
+    Row("reports:register_export", {"register": "organisations"},
+        {**everyone(200), OFFICER_A: 404, OFFICER_B: 404, HEAD_A: 404}),
     Row("rollout:registry_edit", lambda w: {"kind": "body", "pk": w.certification_body.pk},
         {**everyone(404), DOST: 200}),
     # Administrative procedures: Home Affairs keeps the catalogue; officers choose their own agency's scopes
@@ -264,6 +276,9 @@ def rollout_world(agency_a, agency_b) -> dict:
         "plan_a": plan_a, "plan_b": plan_b, "declaration_plan_a": declaration_plan_a, "milestone_a": milestone_a,
         "milestone_b": milestone_b, "evidence_a": evidence_a, "certificate_a": certificate_a,
         "declaration_a": declaration_a, "certification_body": body,
+        "declared_engagement_a": Engagement.objects.create(
+            agency=agency_a, programme=programme, certification_body=body
+        ),
     }
 
 

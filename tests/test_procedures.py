@@ -17,7 +17,7 @@ from procedures import services
 from procedures.coverage import coverage_by_agency
 from procedures.models import AdministrativeProcedure, Level, ScopeEntry
 from rollout.models import Certificate, CertificationBody
-from tests.fixtures_rollout_ui import make_plan, make_programme
+from tests.fixtures_rollout_ui import designated_body, make_plan, make_programme
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +100,7 @@ def test_another_agencys_officer_cannot_choose_the_scope(agency_a, officer_b):
 
 def test_a_certificates_scope_sets_its_count_of_procedures(agency_a, officer_a):
     plan = make_plan(agency_a, make_programme(), status="in_progress")
-    body = CertificationBody.objects.create(name="QUACERT")
+    body = designated_body()
     certificate = Certificate.objects.create(plan=plan, number="HT 1", certification_body=body,
                                              issued_on=dt.date(2009, 5, 1), expires_on=dt.date(2012, 5, 1), scope="x")
     services.set_scope(certificate, [procedure(agency_a).pk, procedure(agency_a, code="1.002").pk], by=officer_a)

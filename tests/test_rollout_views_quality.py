@@ -71,14 +71,13 @@ def test_the_rollout_pages_are_valid_html(plan_a, officer_a, dost_user, certific
 @pytest.mark.django_db(transaction=True)
 def test_the_plan_and_milestone_pages_are_accessible(browsing, transactional_db):
     from agencies.models import Agency, AgencyKind
-    from rollout.models import CertificationBody
-    from tests.fixtures_rollout_ui import make_plan, make_programme
+    from tests.fixtures_rollout_ui import designated_body, make_plan, make_programme
 
     agency = Agency.objects.create(code="SYTE", name="Sở Y tế", kind=AgencyKind.DEPARTMENT,
                                    active_from=dt.date(2007, 1, 1))
     officer = make_user("canbo-syte", agency=agency, role=UserRole.ISO_OFFICER)
     plan = make_plan(agency, make_programme())
-    completed_plan(plan, officer, CertificationBody.objects.create(name="QUACERT"))
+    completed_plan(plan, officer, designated_body())
     session = browsing()
     session.log_in("canbo-syte", PASSWORD)
     for path in [reverse("rollout:plan", args=[plan.pk]),

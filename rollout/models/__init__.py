@@ -12,7 +12,7 @@ from rollout.models.plan import (
     private_storage,
 )
 from rollout.models.programme import IsoEdition, Programme, Regime, StageTemplate
-from rollout.models.registry import CertificationBody, Consultant, Engagement
+from rollout.models.registry import CertificationBody, Consultant, Designation, Engagement, Expert
 from rollout.models.reminders import ReminderKind, ReminderLog, ReminderRule, ReminderStatus
 from rollout.models.urging import UrgeRecord
 
@@ -21,8 +21,10 @@ __all__ = [
     "CertificationBody",
     "Consultant",
     "Declaration",
+    "Designation",
     "Engagement",
     "Evidence",
+    "Expert",
     "ImplementationPlan",
     "IsoEdition",
     "Milestone",

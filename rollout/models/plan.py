@@ -369,6 +369,14 @@ class Certificate(models.Model):
         dates.raise_errors()
         if self.issued_on and self.expires_on and self.expires_on <= self.issued_on:
             raise ValidationError({"expires_on": _("A certificate cannot expire before it is issued.")})
+        # Point 5 of the directive: only a body the ministry designated may certify a state agency.
+        if self.certification_body_id and self.issued_on and not self.certification_body.is_designated_on(
+            self.issued_on
+        ):
+            raise ValidationError({"certification_body": _(
+                "%(body)s was not designated to certify state agencies on %(date)s. Name a body designated on the "
+                "issue date, or ask DOST to record the body's designation first."
+            ) % {"body": self.certification_body, "date": self.issued_on.strftime("%d/%m/%Y")}})
 
 
 class Declaration(models.Model):
