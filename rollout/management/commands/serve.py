@@ -40,8 +40,6 @@ def sweep_now(out=None) -> None:
     except Exception:  # a failed sweep must not stop the server; the next one catches up
         logger.exception("The daily reminder sweep failed")
         return
-    finally:
-        close_old_connections()
     message = (
         f"Daily sweep for {result.day:%d/%m/%Y}: {result.total} reminder(s) claimed, {sent.total_sent} sent "
         f"(e-mails: {settings.EMAIL_BACKEND.rsplit('.', 2)[-2]})"
@@ -54,7 +52,10 @@ def sweep_now(out=None) -> None:
 
 def _sweep_daily(stop: threading.Event) -> None:
     while not stop.wait((next_sweep_at(timezone.now()) - timezone.now()).total_seconds()):
-        sweep_now()
+        try:
+            sweep_now()
+        finally:
+            close_old_connections()  # this thread's own connection, idle until tomorrow
 
 
 class Command(BaseCommand):
