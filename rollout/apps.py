@@ -7,7 +7,13 @@ class RolloutConfig(AppConfig):
     verbose_name = _("ISO rollout")
 
     def ready(self) -> None:
-        from rollout import signals  # noqa: F401
+        from rollout import (
+            panels,
+            signals,  # noqa: F401
+            views_opinions,
+        )
 
         # Registers the outbox's Celery tasks, and the waker that queues the senders, in every process.
         from rollout.notices import tasks  # noqa: F401
+
+        panels.register("plan", views_opinions.opinions_panel)

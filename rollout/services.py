@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies import locking
-from agencies.access import Access, can, is_dost, is_reviewer
+from agencies.access import Access, acts_for, can, is_dost, is_reviewer
 from agencies.locking import ConcurrentEditError  # noqa: F401 -- the pages and the apps above import it from here
 from agencies.models import UserRole
 from rollout.history import changes_since
@@ -38,6 +38,8 @@ from rollout.models import (
     Milestone,
     MilestoneStatus,
     MilestoneStatusChange,
+    OpinionBody,
+    PlanOpinion,
     PlanStatus,
     PlanTransition,
     Regime,
@@ -640,3 +642,28 @@ def save_registry_entry(entry, *, by):
     entry.full_clean()
     _save(entry, by)
     return entry
+
+
+# --- co-review ----------------------------------------------------------------------------------------------
+
+def opinion_body_of(user) -> str | None:
+    """The co-reviewing body the user speaks for (Home Affairs or Planning & Investment), if any."""
+    for body in OpinionBody:
+        if acts_for(user, body.value):
+            return body.value
+    return None
+
+
+@transaction.atomic
+def add_opinion(plan: ImplementationPlan, *, by, text: str) -> PlanOpinion:
+    """Home Affairs or Planning & Investment gives its opinion on a submitted plan, before DOST decides."""
+    body = opinion_body_of(by)
+    if body is None:
+        _refuse(_("Only Home Affairs and Planning and Investment give opinions on plans."))
+    if not ImplementationPlan.objects.filter(pk=plan.pk, status=PlanStatus.SUBMITTED).exists():
+        _refuse(_("Opinions are given on a submitted plan, before DOST decides."))
+    if not (text or "").strip():
+        _refuse(_("Write the opinion."))
+    opinion = PlanOpinion(plan=plan, body=body, text=text.strip(), by=by)
+    _save(opinion, by)
+    return opinion

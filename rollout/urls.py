@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rollout import officer_home, views, views_organisations, views_reminders, views_urging
+from rollout import officer_home, views, views_opinions, views_organisations, views_reminders, views_urging
 
 app_name = "rollout"
 
@@ -20,6 +20,7 @@ urlpatterns: list = [
     path("plans/<int:pk>/certificate/new/", views.certificate_new, name="certificate_new"),
     path("plans/<int:pk>/declaration/new/", views.declaration_new, name="declaration_new"),
     path("review/", views.review_queue, name="review_queue"),
+    path("plans/<int:pk>/opinion/", views_opinions.plan_opinion, name="plan_opinion"),
     path("programmes/<int:pk>/lock/", views.programme_lock, name="programme_lock"),
     path("milestones/<int:pk>/", views.milestone, name="milestone"),
     path("evidence/<int:pk>/", views.evidence, name="evidence"),

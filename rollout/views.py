@@ -445,6 +445,7 @@ def review_queue(request):
     plans = list(
         plans_for_user(request.user).filter(status=PlanStatus.SUBMITTED)
         .annotate(milestone_count=Count("milestones"))
+        .prefetch_related("opinions")
         .order_by(*(("-submitted_at", "-pk") if latest_first else ("submitted_at", "pk")))
     )
     today = timezone.localdate()

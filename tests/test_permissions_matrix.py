@@ -152,6 +152,7 @@ ROWS: list[Row] = [
     Row("rollout:organisation", lambda w: {"kind": "body", "pk": w.certification_body.pk},
         {**everyone(200), OFFICER_A: 404, OFFICER_B: 404, HEAD_A: 404}),
     Row("rollout:organisation", lambda w: {"kind": "agency", "pk": w.certification_body.pk}, everyone(404)),
+    Row("rollout:plan_opinion", lambda w: {"pk": w.plan_a.pk}, {**everyone(404), HOME_AFFAIRS: 200}),
     Row("rollout:engagement_declare", expected={**everyone(404), OFFICER_A: 200, OFFICER_B: 200}),
     Row("rollout:engagement_confirm", lambda w: {"pk": w.declared_engagement_a.pk}, everyone(405)),
     Row("rollout:engagement_confirm", lambda w: {"pk": w.declared_engagement_a.pk}, {**everyone(404), DOST: REDIRECT},

@@ -1,3 +1,4 @@
+from rollout.models.opinions import OpinionBody, PlanOpinion
 from rollout.models.plan import (
     Certificate,
     Declaration,
@@ -30,6 +31,8 @@ __all__ = [
     "Milestone",
     "MilestoneStatus",
     "MilestoneStatusChange",
+    "OpinionBody",
+    "PlanOpinion",
     "PlanStatus",
     "PlanTransition",
     "Programme",
