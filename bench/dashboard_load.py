@@ -9,6 +9,9 @@ Two set-ups (see bench/README.md)::
     # (b) the national bench data on PostgreSQL (bench/generate.py first), the national committee view
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/iso_bench .venv/bin/python -m bench.dashboard_load
 
+    # (c) the API's progress endpoint instead of the page, with a committee member's API token
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/iso_bench .venv/bin/python -m bench.dashboard_load --api
+
 Targets: p95 ≤ 200 ms on the demo, ≤ 800 ms on the national data. Needs ``wrk`` (apt install wrk).
 The server runs with DEBUG off and the production static storage, as deployed.
 """
@@ -77,6 +80,21 @@ print("SESSION", session.session_key)
 """
 
 
+TOKEN_SCRIPT = SESSION_SCRIPT.split("session = SessionStore()")[0] + """
+from api.services import create_api_token
+from rollout.models import Programme
+_token, secret = create_api_token(user, name="bench", days=1)
+print("TOKEN", secret, "PROGRAMME", Programme.objects.current().pk)
+"""
+
+
+def committee_token(env: dict[str, str]) -> tuple[str, int]:
+    """A new API token of the committee member, and the current programme's id."""
+    output = manage(env, "shell", "-c", TOKEN_SCRIPT % {"user": BENCH_USER})
+    found = re.search(r"TOKEN (\S+) PROGRAMME (\d+)", output)
+    return found.group(1), int(found.group(2))
+
+
 def committee_session(env: dict[str, str]) -> str:
     """A logged-in session of a provincial committee member, made the way the login view makes one."""
     output = manage(env, "shell", "-c", SESSION_SCRIPT % {"user": BENCH_USER})
@@ -130,15 +148,23 @@ def stop(server: subprocess.Popen) -> None:
             os.killpg(server.pid, signal.SIGKILL)
 
 
+def credentials(secret: str) -> dict[str, str]:
+    """The request header that signs in: an API token (``iso_…``) or a session key."""
+    if secret.startswith("iso_"):
+        return {"Authorization": f"Bearer {secret}"}
+    return {"Cookie": f"sessionid={secret}"}
+
+
 def check_page(url: str, session_key: str) -> float:
-    """One request first: it must be the dashboard (not a login page or an error). Answers its time in ms."""
-    request = urllib.request.Request(url, headers={"Cookie": f"sessionid={session_key}"})
+    """One request first: it must be the dashboard or the API's progress (not a login page or an error).
+    Answers its time in ms."""
+    request = urllib.request.Request(url, headers=credentials(session_key))
     started = time.perf_counter()
     with urllib.request.urlopen(request, timeout=120) as response:
         body = response.read().decode()
     elapsed = (time.perf_counter() - started) * 1000
-    if 'class="tile' not in body:
-        sys.exit(f"{url} did not answer the dashboard (status {response.status})")
+    if 'class="tile' not in body and '"groups":' not in body:
+        sys.exit(f"{url} did not answer the dashboard or the progress (status {response.status})")
     return elapsed
 
 
@@ -168,7 +194,8 @@ def server_cpu_seconds(server: subprocess.Popen) -> float:
 def run_wrk(url: str, session_key: str, *, seconds: int, connections: int, threads: int) -> dict[str, float]:
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt install wrk)")
-    env = dict(os.environ, DASHBOARD_COOKIE=f"sessionid={session_key}")
+    header, value = next(iter(credentials(session_key).items()))
+    env = dict(os.environ, DASHBOARD_HEADER=header, DASHBOARD_CREDENTIALS=value)
     result = subprocess.run(
         [
             "wrk",
@@ -208,6 +235,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--demo", action="store_true", help="the Hưng Yên demo on SQLite (else DATABASE_URL)")
     parser.add_argument("--path", default="/", help="dashboard path and query, e.g. /?as_of=2009-06-30")
+    parser.add_argument("--api", action="store_true", help="the API's progress of the current programme instead")
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
@@ -222,7 +250,12 @@ def main() -> None:
             sys.exit("set DATABASE_URL to the PostgreSQL database that bench/generate.py filled, or use --demo")
     env = server_environment(database_url)
     manage(env, "collectstatic", "--no-input", "-v", "0")
-    session_key = committee_session(env)
+    if args.api:
+        session_key, programme_id = committee_token(env)
+        args.path = f"/api/v1/programmes/{programme_id}/progress/"
+        label_page = "API progress"
+    else:
+        session_key, label_page = committee_session(env), "dashboard"
     port = free_port()
     server = start_gunicorn(env, port, args.workers)
     try:
@@ -237,7 +270,7 @@ def main() -> None:
     finally:
         stop(server)
     target = TARGET_P95_MS[label]
-    print(f"dashboard load test ({label}): {url}")
+    print(f"{label_page} load test ({label}): {url}")
     print(
         f"  gunicorn workers {args.workers}, wrk {args.threads} threads × {args.connections} connections, "
         f"{figures['seconds']:.0f} s; first request {first_ms:.0f} ms"

@@ -1,9 +1,10 @@
--- wrk script for bench/dashboard_load.py: sends the session cookie and prints the percentiles the
+-- wrk script for bench/dashboard_load.py: sends the session cookie or API token and prints the percentiles the
 -- benchmark reports (wrk's own --latency output has no p95).
-local cookie = os.getenv("DASHBOARD_COOKIE") or ""
+local header = os.getenv("DASHBOARD_HEADER") or "Cookie"
+local credentials = os.getenv("DASHBOARD_CREDENTIALS") or ""
 
 request = function()
-  return wrk.format("GET", nil, { ["Cookie"] = cookie, ["Accept-Language"] = "vi" })
+  return wrk.format("GET", nil, { [header] = credentials, ["Accept-Language"] = "vi" })
 end
 
 done = function(summary, latency, requests)

@@ -118,7 +118,7 @@ class Copier:
                 self.defaults[f.attname] = None
             elif not f.primary_key:
                 self.defaults[f.attname] = (
-                    "" if f.get_internal_type() in ("CharField", "TextField", "SlugField") else None
+                    "" if f.get_internal_type() in ("CharField", "TextField", "SlugField", "FileField") else None
                 )
         self.attnames = [f.attname for f in self.fields]
         self.buffer = io.StringIO()

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "procedures",
     "training",
     "funding",
+    "imports",
     "reports",
     "api",
 ]

@@ -38,6 +38,7 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("account/", include("api.urls_account")),
     path("public/", include("reports.urls_public")),
+    path("imports/", include("imports.urls")),
     path("admin/", admin.site.urls),
 ]
 

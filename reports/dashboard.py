@@ -10,7 +10,6 @@ the declarations.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import threading
 import time
 import unicodedata
@@ -19,9 +18,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -34,15 +31,11 @@ from agencies.asof import shown
 from agencies.models import TRACKED_GROUPS, Agency, AgencyKind, Tier
 from reports.charts import chart_dates, completion_chart_svg, legend_items, series_label
 from reports.duties import duty_figures
+from rollout.fingerprint import records_version as data_version
 from rollout.models import (
     Certificate,
     Declaration,
-    ImplementationPlan,
-    Milestone,
-    MilestoneStatusChange,
-    PlanTransition,
     Programme,
-    StageTemplate,
 )
 from rollout.progress import (
     AgencyProgress,
@@ -267,21 +260,14 @@ def _district_scope(district: District):
 
 # --- the engine's answer, kept per (programme, date, district, data version) -------------------------------
 #
-# On national data the engine needs seconds; its answer only changes when the records it reads change. The key
-# carries a fingerprint of those records read in one cheap query — the highest history id of every model the
-# engine reads (simple_history writes a row on every save and delete, whichever process made it), the highest
-# id of the append-only status logs, and the agencies' count and highest id (bulk inserts write no history) —
-# plus a per-process generation raised by every save or delete signal, so a rolled-back test database that
-# reuses ids never meets an old answer. The time limit is a last safety net for writes that bypass both.
-# Answers are kept in this process's memory, unpickled: unpickling 15,000 rows would cost more than it saves.
+# Kept while the records it reads are unchanged (``rollout.fingerprint``). The time limit is a last safety net
+# for writes that bypass the fingerprint. Answers are kept in this process's memory, unpickled: unpickling
+# 15,000 rows would cost more than it saves.
 
 KEEP_SECONDS = 600
 KEEP_ANSWERS = 4
-_HISTORY_MODELS = (Agency, ImplementationPlan, Milestone, Certificate, Declaration, Programme)
-_LOG_MODELS = (PlanTransition, MilestoneStatusChange, StageTemplate)
 _answers: OrderedDict[str, tuple[float, EngineFigures]] = OrderedDict()
 _lock = threading.Lock()
-_generation = [0]
 
 
 @dataclass(frozen=True)
@@ -290,31 +276,6 @@ class EngineFigures:
     series: dict[str, list[tuple[dt.date, float]]]
     folded_names: dict[int, str]  # agency id → name folded for search and sorting
     by_name: list[AgencyProgress]  # the engine's rows in name order, the table's default
-
-
-@functools.cache
-def _fingerprint_sql() -> str:
-    parts = [f"(SELECT MAX(history_id) FROM {m.history.model._meta.db_table})" for m in _HISTORY_MODELS]
-    parts += [f"(SELECT MAX(id) FROM {m._meta.db_table})" for m in _LOG_MODELS]
-    parts += [f"(SELECT COUNT(*) FROM {Agency._meta.db_table})", f"(SELECT MAX(id) FROM {Agency._meta.db_table})"]
-    return "SELECT " + ", ".join(parts)
-
-
-def data_version() -> str:
-    with connection.cursor() as cursor:
-        cursor.execute(_fingerprint_sql())
-        fingerprint = cursor.fetchone()
-    return "-".join(str(value or 0) for value in (*fingerprint, _generation[0]))
-
-
-def _new_generation(sender, **kwargs) -> None:
-    with _lock:
-        _generation[0] += 1
-
-
-for _model in (*_HISTORY_MODELS, *_LOG_MODELS):
-    post_save.connect(_new_generation, sender=_model, dispatch_uid=f"dashboard-save-{_model.__name__}")
-    post_delete.connect(_new_generation, sender=_model, dispatch_uid=f"dashboard-delete-{_model.__name__}")
 
 
 def engine_figures(

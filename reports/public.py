@@ -2,7 +2,7 @@
 come against the target — as of a day, for anyone, with no personal data (no names of people, no accounts).
 
 Figures come from the progress engine (``programme_progress``, ``documents_on``); the page only arranges them.
-The answer is kept in the cache under the records' fingerprint (``reports.dashboard.data_version``), so a
+The answer is kept in the cache under the records' fingerprint (``rollout.fingerprint.records_version``), so a
 visitor never sees a stale figure and the engine runs once per change, day and language.
 """
 
@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.utils.translation import get_language
 
 from agencies.models import Agency, AgencyKind
-from reports.dashboard import data_version
+from rollout.fingerprint import records_version
 from rollout.models import Certificate, Declaration, Programme
 from rollout.progress import GroupProgress, ProgressStatus, documents_on, programme_progress
 
@@ -68,7 +68,7 @@ def _record(row, document, as_of: dt.date) -> PublicRecord:
 
 
 def public_figures(programme: Programme, as_of: dt.date) -> PublicFigures:
-    key = f"public:{programme.pk}:{as_of.isoformat()}:{get_language()}:{data_version()}"
+    key = f"public:{programme.pk}:{as_of.isoformat()}:{get_language()}:{records_version()}"
     figures = cache.get(key)
     if figures is None:
         progress = programme_progress(programme, as_of)

@@ -312,3 +312,19 @@ def test_plans_of_other_programmes_do_not_leak_into_a_filtered_list(client, offi
     rows = client.get(reverse("api:plan-list") + f"?programme={plan_a.programme.pk}", **bearer(officer_a)).json()
     assert [row["id"] for row in rows["results"]] == [plan_a.pk]
     assert other.pk not in [row["id"] for row in rows["results"]]
+
+
+def test_the_provinces_progress_is_kept_only_while_the_records_are_unchanged(client, committee_user, plan_a, bearer):
+    headers, url = bearer(committee_user), reverse("api:programme-progress", kwargs={"pk": plan_a.programme.pk})
+    assert client.get(url, **headers).json()["province"]["completed"] == 0
+    from rollout.models import Certificate, CertificationBody
+
+    Certificate.objects.create(
+        plan=plan_a,
+        number="HT 9",
+        certification_body=CertificationBody.objects.create(name="QUACERT"),
+        issued_on=dt.date(2008, 3, 1),
+        expires_on=dt.date(2011, 3, 1),
+        scope="TTHC",
+    )
+    assert client.get(url, **headers).json()["province"]["completed"] == 1

@@ -21,6 +21,7 @@ How to add your pages
 from __future__ import annotations
 
 import datetime as dt
+import io
 import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,10 +29,12 @@ from dataclasses import dataclass, field
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import get_resolver, reverse
+from openpyxl import Workbook
 
 from agencies.models import CommitteeMember
 from api.services import create_api_token, open_calendar_feed
 from funding.models import FundingLine
+from imports.models import ChangeSet
 from procedures.models import AdministrativeProcedure
 from rollout.models import Certificate, CertificationBody, Declaration, Engagement, Evidence, Regime
 from tests.fixtures_rollout_ui import make_plan, make_programme
@@ -217,8 +220,18 @@ ROWS += [
     Row("public:transparency", expected=everyone(200, anonymous=200)),
     Row("public:agency", lambda w: {"code": w.agency_a.code}, everyone(200, anonymous=200)),
     Row("public:agency", {"code": "NO-SUCH-AGENCY"}, everyone(404, anonymous=404)),
+    # Spreadsheet imports: each user their own change sets; the template holds the milestones they may manage
+    Row("imports:index"),
+    Row("imports:template"),
+    Row("imports:preview", lambda w: {"pk": w.change_set_a.pk}, {**everyone(404), OFFICER_A: 200}),
 ]
-COVERED_NAMESPACES = ["agencies", "procedures", "training", "account", "public"]
+COVERED_NAMESPACES = ["agencies", "procedures", "training", "account", "public", "imports"]
+
+
+def empty_workbook() -> bytes:
+    buffer = io.BytesIO()
+    Workbook().save(buffer)
+    return buffer.getvalue()
 
 
 @pytest.fixture
@@ -232,9 +245,12 @@ def world(agency_a, agency_b, officer_a):
     )
     token_a, _secret = create_api_token(officer_a, name="e-ISO", days=30)
     _feed, calendar_key_a = open_calendar_feed(officer_a)
+    change_set_a = ChangeSet(kind="milestones", uploaded_by=officer_a, original_name="a.xlsx", sha256="0" * 64)
+    change_set_a.file.save("a.xlsx", ContentFile(empty_workbook()), save=True)
     return types.SimpleNamespace(
         agency_a=agency_a, agency_b=agency_b, member_a=member_a, member_b=member_b, token_a=token_a,
-        calendar_key_a=calendar_key_a, **rollout_world(agency_a, agency_b), **procedures_world(agency_a, agency_b),
+        calendar_key_a=calendar_key_a, change_set_a=change_set_a, **rollout_world(agency_a, agency_b),
+        **procedures_world(agency_a, agency_b),
         **training_world(agency_a),
         funding_a=FundingLine.objects.create(agency=agency_a, year=2008, requested=100_000_000),
     )
