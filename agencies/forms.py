@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.locking import VersionedModelForm
 from agencies.models import Agency, AgencyGroup, AgencyKind, CommitteeMember, SteeringCommittee, User
+from agencies.widgets import DayInput
 
 
 def fold(text: str) -> str:
@@ -51,7 +52,7 @@ class SteeringCommitteeForm(VersionedModelForm):
     class Meta:
         model = SteeringCommittee
         fields = ["decision_number", "decision_date", "management_representative"]
-        widgets = {"decision_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"decision_date": DayInput}
 
 
 class CommitteeMemberForm(VersionedModelForm):

@@ -112,6 +112,7 @@ ANONYMOUS_USER_NAME = None
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["iso_portal.formats"]  # dates typed day/month/year in both languages
 USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_TZ = True

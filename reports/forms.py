@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.access import agencies_for_user
+from agencies.widgets import DayInput
 from reports.exports import FORMATS
 from rollout.models import Programme
 
-DATE_INPUTS = ["%Y-%m-%d", "%d/%m/%Y"]
+DATE_INPUTS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 class ReportForm(forms.Form):
@@ -27,8 +28,8 @@ class ReportForm(forms.Form):
         label=_("As of"),
         required=False,
         input_formats=DATE_INPUTS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _("Enter the date as YYYY-MM-DD or DD/MM/YYYY.")},
+        widget=DayInput,
+        error_messages={"invalid": _("Enter the date as dd/mm/yyyy, e.g. 30/06/2010.")},
         help_text=_("Figures as they stood at the end of this day. Empty: today."),
     )
 

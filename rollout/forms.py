@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.locking import VersionedModelForm, VersionField
 from agencies.models import Agency
+from agencies.widgets import DayInput
 from rollout.models import (
     Certificate,
     CertificationBody,
@@ -30,11 +31,8 @@ from rollout.models import (
 from rollout.validators import ACCEPTED_EXTENSIONS, validate_evidence_file
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+class DateInput(DayInput):
+    """The portal's date field (see ``agencies.widgets``), under the name the forms of other apps import."""
 
 
 class VersionedForm(forms.Form):

@@ -35,7 +35,8 @@ def test_recording_the_decision_completes_the_committee_milestone_on_its_date(lo
     client = login(officer_a)
     response = client.post(
         reverse("agencies:committee_edit", args=[agency_a.code]),
-        {"decision_number": "99/QĐ-SKHCN", "decision_date": "2007-08-20", "management_representative": ""},
+        {"decision_number": "99/QĐ-SKHCN", "decision_date": "20/08/2007", "management_representative": "",
+         "version": agency_a.steering_committee.version},
     )
     assert response.status_code == 302
     milestone = committee_milestone(plan_a)
@@ -80,7 +81,8 @@ def test_a_decision_dated_in_the_future_is_refused_and_nothing_saved(login, offi
     client = login(officer_a)
     response = client.post(
         reverse("agencies:committee_edit", args=[agency_a.code]),
-        {"decision_number": "99/QĐ", "decision_date": "2007-12-01", "management_representative": ""},
+        {"decision_number": "99/QĐ", "decision_date": "01/12/2007", "management_representative": "",
+         "version": agency_a.steering_committee.version},
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200

@@ -295,7 +295,7 @@ class TestBadInput:
     def test_a_malformed_date_is_a_form_error(self, login, committee_user, rollout, value):
         response = login(committee_user).get(reverse("reports:dost"), {"as_of": value}, HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 400
-        assert "Enter the date as YYYY-MM-DD or DD/MM/YYYY." in response.content.decode()
+        assert "Enter the date as dd/mm/yyyy, e.g. 30/06/2010." in response.content.decode()
 
     def test_a_date_in_the_future_is_a_form_error(self, login, committee_user, rollout):
         tomorrow = dt.date.today() + dt.timedelta(days=2)
