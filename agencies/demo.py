@@ -378,7 +378,7 @@ def load(stdout: TextIO) -> None:
     specs = [
         {"username": "committee", "groups": [committee_group], "first_name": "Trang", "last_name": "Phạm Thu",
          "agency_id": province.pk, "role": "",
-         "position": "Chuyên viên Văn phòng UBND tỉnh, thư ký Ban chỉ đạo ISO tỉnh"},
+         "position": "Chuyên viên Văn phòng UBND tỉnh, thư ký Ban Chỉ đạo ISO tỉnh"},
         {"username": "dost", "groups": [dost_group], "first_name": "Tuấn", "last_name": "Đào Minh",
          "agency_id": departments["SKHCN"].pk, "role": UserRole.VIEWER,
          "position": "Trưởng phòng Quản lý Tiêu chuẩn - Đo lường - Chất lượng, Sở KH&CN"},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -62,6 +64,17 @@ GROUP_OF_KIND = {
 # communes, wards, townships and public service units are encouraged to.
 MANDATORY_GROUPS = (AgencyGroup.DEPARTMENTS, AgencyGroup.DISTRICTS)
 TRACKED_GROUPS = (AgencyGroup.DEPARTMENTS, AgencyGroup.DISTRICTS, AgencyGroup.COMMUNES, AgencyGroup.PUBLIC_SERVICE)
+
+
+PEOPLES_COMMITTEE_KINDS = (
+    AgencyKind.PROVINCIAL_COMMITTEE, AgencyKind.DISTRICT, AgencyKind.TOWN, AgencyKind.CITY,
+    AgencyKind.COMMUNE, AgencyKind.WARD, AgencyKind.TOWNSHIP,
+)
+
+
+def abbreviate_committee(text: str) -> str:
+    """ "Ủy ban nhân dân" (either spelling of Ủy) written "UBND", the abbreviation formal documents use."""
+    return re.sub(r"(?i)(ủy|uỷ) ban nhân dân", "UBND", " ".join(text.split()))
 
 
 def tier_of_group(group: str) -> str:
@@ -157,6 +170,31 @@ class Agency(models.Model):
             raise ValidationError({"parent": _("An agency cannot be its own parent.")})
         if self.active_to and self.active_from and self.active_to < self.active_from:
             raise ValidationError({"active_to": _("The end date cannot precede the start date.")})
+
+    @property
+    def short_name(self) -> str:
+        """The name with "Ủy ban nhân dân" written "UBND", as formal documents head it: "UBND tỉnh Hưng Yên"."""
+        return abbreviate_committee(self.name)
+
+    @property
+    def document_abbreviation(self) -> str:
+        """The issuer's abbreviation after a document's number ("Số: …/BC-UBND", "…/BC-SYT"): a People's
+        Committee writes UBND, any other agency its code."""
+        return "UBND" if self.kind in PEOPLES_COMMITTEE_KINDS else self.code.upper()
+
+    @property
+    def head_title_with_agency(self) -> str:
+        """The head's title followed by the agency, the shared words written once: "Chủ tịch UBND huyện" and
+        "UBND huyện Văn Lâm" give "Chủ tịch UBND huyện Văn Lâm"; "Giám đốc" and "Sở Y tế" "Giám đốc Sở Y tế"."""
+        title = abbreviate_committee(self.head_title or "Thủ trưởng").split()
+        name = self.short_name.split()
+        if " ".join(name).casefold() in " ".join(title).casefold():
+            return " ".join(title)
+        folded_title, folded_name = [w.casefold() for w in title], [w.casefold() for w in name]
+        for shared in range(min(len(title), len(name)), 0, -1):
+            if folded_title[-shared:] == folded_name[:shared]:
+                return " ".join(title + name[shared:])
+        return " ".join(title + name)
 
     @property
     def is_active(self) -> bool:

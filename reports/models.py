@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from documents.filenames import download_name
 
 
 class ReportKind(models.TextChoices):
@@ -61,5 +65,13 @@ class ReportJob(models.Model):
 
     @property
     def download_name(self) -> str:
-        as_of = self.parameters.get("as_of", "")
-        return f"bao-cao-{self.kind}-{as_of}.pdf"
+        return report_filename(self.kind, dt.date.fromisoformat(self.parameters["as_of"]))
+
+
+# The words each report's file is named by (documents.filenames: one Vietnamese slug scheme for every download).
+REPORT_FILE_WORDS = {"province": "báo cáo tiến độ toàn tỉnh", "dost": "báo cáo chứng nhận công bố", "agency": "báo cáo"}
+
+
+def report_filename(kind: str, as_of: dt.date, agency=None) -> str:
+    """ "bao-cao-tien-do-toan-tinh-2010-06-30.pdf"; an agency's report names the agency."""
+    return download_name(REPORT_FILE_WORDS[kind], agency.short_name if agency else "", day=as_of)

@@ -133,11 +133,18 @@ def _document_context(title: str, as_of: dt.date) -> dict:
 def province_context(programme: Programme, as_of: dt.date) -> tuple[dict, object]:
     report = province_report(programme, as_of)
     progress = report.progress
+
+    def row(group, *, is_total: bool, requirement: str) -> dict:
+        missing = group.total - group.completed
+        return {**group.__dict__, "missing": missing, "is_total": is_total, "requirement": requirement}
+
     summary = [
-        {**group.__dict__, "missing": group.total - group.completed, "is_total": False} for group in progress.groups
+        row(group, is_total=False, requirement="Bắt buộc" if group.mandatory else "Khuyến khích")
+        for group in progress.groups
     ]
-    for total in (progress.mandatory, progress.province):
-        summary.append({**total.__dict__, "missing": total.total - total.completed, "is_total": True})
+    summary.append(row(progress.mandatory, is_total=True, requirement="Bắt buộc"))
+    # The whole province holds both tiers: its row says so instead of taking the encouraged tier's word.
+    summary.append(row(progress.province, is_total=True, requirement="Tất cả"))
     chart = completion_chart_svg(programme, report.series, as_of=as_of, width=620, height=300, language="vi")
     edition = programme.get_iso_edition_display()
     context = {
@@ -199,9 +206,9 @@ def render_agency_pdf(programme: Programme, agency, as_of: dt.date, output: Bina
                 as_of,
             ),
             "report": report,
-            "issuer_parent": "UBND TỈNH HƯNG YÊN" if agency.parent_id is None else agency.parent.name,
-            "issuer": agency.name,
-            "number_suffix": "BC",
+            "issuer_parent": "UBND TỈNH HƯNG YÊN" if agency.parent_id is None else agency.parent.short_name,
+            "issuer": agency.short_name,
+            "number_suffix": f"BC-{agency.document_abbreviation}",
             "signer_authority": "THỦ TRƯỞNG CƠ QUAN",
             "signer_title": agency.head_title or "",
             "signer_name": agency.head_name,

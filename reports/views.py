@@ -25,7 +25,7 @@ from agencies.asof import read_as_of
 from agencies.models import TRACKED_GROUPS, Agency
 from reports import exports
 from reports.forms import AgencyReportForm, ExportForm, ReportForm
-from reports.models import JobState, ReportJob
+from reports.models import JobState, ReportJob, report_filename
 from reports.register import PAGE_SIZE as REGISTER_PAGE_SIZE
 from reports.register import RegisterForm, register_records
 from reports.render import RENDERERS
@@ -112,7 +112,7 @@ def _province_wide_report(request, kind: str):
     buffer = io.BytesIO()
     # A report that still has many rows is laid out in sections, so the web process stays small too.
     RENDERERS[kind](programme, as_of, buffer, chunk_rows=settings.REPORTS_PDF_CHUNK_ROWS)
-    return _pdf_response(buffer.getvalue(), f"bao-cao-{kind}-{as_of.isoformat()}.pdf")
+    return _pdf_response(buffer.getvalue(), report_filename(kind, as_of))
 
 
 @login_required
@@ -137,7 +137,7 @@ def agency(request, code: str):
     programme, as_of = form.cleaned_data["programme"], form.cleaned_data["as_of"]
     buffer = io.BytesIO()
     RENDERERS["agency"](programme, agency, as_of, buffer)
-    return _pdf_response(buffer.getvalue(), f"bao-cao-{agency.code.lower()}-{as_of.isoformat()}.pdf")
+    return _pdf_response(buffer.getvalue(), report_filename("agency", as_of, agency))
 
 
 @login_required

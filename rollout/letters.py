@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from agencies.models import Agency, AgencyKind, CommitteeMember, MemberRole
+from documents.filenames import download_name
 from documents.pdf import render_pdf
 from rollout.models import ImplementationPlan, Milestone, MilestoneStatus
 
@@ -52,8 +53,11 @@ def urging_letter_context(plan: ImplementationPlan, day: dt.date) -> dict:
         "doc_kind": "CÔNG VĂN",
         "summary_line": "V/v đôn đốc thực hiện kế hoạch triển khai áp dụng HTQLCL theo TCVN ISO 9001",
         "recipients": [
-            "Như trên;", "Trưởng Ban Chỉ đạo ISO tỉnh (để báo cáo);",
-            "Sở Khoa học và Công nghệ (cơ quan thường trực);", "Sở Nội vụ;", "Lưu: VT, BCĐ.",
+            "Như trên;",
+            "Trưởng Ban Chỉ đạo ISO tỉnh (để báo cáo);",
+            "Sở Khoa học và Công nghệ (cơ quan thường trực);",
+            "Sở Nội vụ;",
+            "Lưu: VT, BCĐ.",
         ],
         "signer_authority": "TM. BAN CHỈ ĐẠO ISO",
         "signer_title": "TRƯỞNG BAN",
@@ -67,4 +71,5 @@ def urging_letter_pdf(plan: ImplementationPlan, day: dt.date) -> bytes:
 
 
 def urging_letter_filename(agency: Agency, day: dt.date) -> str:
-    return f"van-ban-don-doc-{agency.code.lower()}-{day:%Y%m%d}.pdf"
+    """ "cong-van-don-doc-ubnd-huyen-van-lam-2010-06-30.pdf" (documents.filenames' scheme)."""
+    return download_name("công văn đôn đốc", agency.short_name, day=day)

@@ -40,8 +40,8 @@ class DefaultStage:
 # DESIGN.md, "The usual stages of an agency's rollout"; weights are the usual relative lengths (months).
 DEFAULT_STAGES: tuple[DefaultStage, ...] = (
     DefaultStage(
-        "Thành lập Ban chỉ đạo ISO, cử đại diện lãnh đạo",
-        "Quyết định thành lập Ban chỉ đạo ISO (số, ngày); quyết định cử đại diện lãnh đạo về chất lượng.",
+        "Thành lập Ban Chỉ đạo ISO, cử đại diện lãnh đạo",
+        "Quyết định thành lập Ban Chỉ đạo ISO (số, ngày); quyết định cử đại diện lãnh đạo về chất lượng.",
         1,
     ),
     DefaultStage(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from agencies.access import is_overseer
 from agencies.models import Agency, User, UserRole
-from rollout.models import Programme, ReminderKind, ReminderLog, UrgeRecord
+from rollout.models import ImplementationPlan, Programme, ReminderKind, ReminderLog, UrgeRecord
 from rollout.notices import outbox
 
 MESSAGE_MAX_LENGTH = 2000
@@ -38,7 +38,12 @@ def _addressees(agency: Agency) -> list[tuple[str, User | None]]:
 
 
 @transaction.atomic
-def urge_agency(agency: Agency, programme: Programme, *, by: User, message: str) -> UrgeRecord:
+def urge_agency(
+    agency: Agency, programme: Programme, *, by: User, message: str, with_letter: bool = False
+) -> UrgeRecord:
+    """Record the urging and put one e-mail per address in the outbox; ``with_letter`` attaches the formal
+    urging letter (công văn đôn đốc) of the agency's plan, which then goes out by itself, not only with an
+    escalation."""
     if not is_overseer(by):
         raise PermissionDenied(_("Only the provincial steering committee and DOST may urge an agency."))
     message = message.strip()
@@ -48,11 +53,18 @@ def urge_agency(agency: Agency, programme: Programme, *, by: User, message: str)
         raise ValidationError(
             {"message": _("Keep the message under %(limit)s characters.") % {"limit": MESSAGE_MAX_LENGTH}}
         )
+    if with_letter and not ImplementationPlan.objects.filter(agency=agency, programme=programme).exists():
+        raise ValidationError({"with_letter": _("The agency has no plan in this programme, so there is no letter.")})
     addressees = _addressees(agency)
     if not addressees:
         raise ValidationError(_("The agency has no ISO officer, head or mailbox with an e-mail address to write to."))
     record = UrgeRecord.objects.create(
-        agency=agency, programme=programme, by=by, message=message, recipients=[address for address, _ in addressees]
+        agency=agency,
+        programme=programme,
+        by=by,
+        message=message,
+        recipients=[address for address, _ in addressees],
+        with_letter=with_letter,
     )
     day = timezone.localdate(record.at)
     outbox.claim(

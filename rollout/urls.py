@@ -33,6 +33,7 @@ urlpatterns: list = [
     path("registry/<slug:kind>/new/", views.registry_edit, name="registry_new"),
     path("registry/<slug:kind>/<int:pk>/", views.registry_edit, name="registry_edit"),
     path("urge/<slug:code>/", views_urging.urge, name="urge"),
+    path("urge/<slug:code>/letter/<int:programme>/", views_urging.urge_letter, name="urge_letter"),
     path("milestones/<int:pk>/quick-update/", officer_home.quick_update, name="quick_update"),
     path("reminders/", views_reminders.my_reminders, name="my_reminders"),
     path("reminders/undelivered/", views_reminders.reminder_queue, name="reminder_queue"),

@@ -38,7 +38,7 @@ START = dt.date(2007, 4, 18)
 TARGET = dt.date(2010, 6, 30)
 PASSWORD = "correct-horse-battery"
 STAGES = [
-    (1, "Thành lập Ban chỉ đạo ISO", dt.date(2007, 9, 30), False),
+    (1, "Thành lập Ban Chỉ đạo ISO", dt.date(2007, 9, 30), False),
     (2, "Xây dựng và ban hành tài liệu", dt.date(2008, 12, 31), False),
     (3, "Đánh giá chứng nhận", dt.date(2010, 3, 31), True),
 ]

@@ -29,7 +29,7 @@ def test_default_template_has_the_nine_stages_with_certification_as_completion(p
     stages = install_default_stages(programme)
     assert [stage.number for stage in stages] == list(range(1, 10))
     assert [stage.number for stage in stages if stage.is_completion] == [8]
-    assert stages[0].name.startswith("Thành lập Ban chỉ đạo ISO")
+    assert stages[0].name.startswith("Thành lập Ban Chỉ đạo ISO")
     assert len(DEFAULT_STAGES) == 9
 
 

@@ -147,7 +147,7 @@ def test_dost_and_the_committee_secretary_get_an_urging_letter_after_more_than_3
     for person in ("dost", "secretary"):
         [message] = reminded(sent, people[person].email)
         [(filename, content, mimetype)] = message.attachments
-        assert filename == "van-ban-don-doc-skhcn-20090416.pdf"
+        assert filename == "cong-van-don-doc-so-khoa-hoc-va-cong-nghe-2009-04-16.pdf"
         assert mimetype == "application/pdf"
     letter = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     for expected in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "BAN CHỈ ĐẠO ISO",

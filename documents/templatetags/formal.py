@@ -19,6 +19,13 @@ def formal_date(day: dt.date | None) -> str:
 
 
 @register.filter
+def clause(text: str | None) -> str:
+    """A text set into a sentence ("Thực hiện {{ basis|clause }}, Ban Chỉ đạo …"): its own closing full stop,
+    comma or semicolon dropped, so the sentence never reads ".,"."""
+    return (text or "").strip().rstrip(".,;: ").strip()
+
+
+@register.filter
 def vn_number(value, decimals: int = 0) -> str:
     """1234.5 → "1.234,5": the Vietnamese separators, whatever the active language."""
     if value is None or value == "":

@@ -23,6 +23,9 @@ class UrgeRecord(models.Model):
     at = models.DateTimeField(_("sent at"), default=timezone.now)
     message = models.TextField(_("message"))
     recipients = models.JSONField(_("recipients"), default=list, help_text=_("E-mail addresses the letter went to."))
+    with_letter = models.BooleanField(
+        _("with the formal letter"), default=False, help_text=_("The formal urging letter (PDF) went with the e-mail.")
+    )
 
     class Meta:
         verbose_name = _("urging")

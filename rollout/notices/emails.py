@@ -104,7 +104,17 @@ def build_message(log: ReminderLog, mailer=None) -> EmailMultiAlternatives:
     headers = {"Message-ID": log.message_id, "X-ISO-Reminder": log.identity}
     if log.kind == ReminderKind.URGING:
         subject, text = render_urging(log)
-        return EmailMultiAlternatives(subject, text, to=[log.email], connection=mailer, headers=headers)
+        message = EmailMultiAlternatives(subject, text, to=[log.email], connection=mailer, headers=headers)
+        plan = ImplementationPlan.objects.filter(agency=log.urge.agency, programme=log.urge.programme).first()
+        if log.urge.with_letter and plan is not None:
+            from rollout.letters import urging_letter_filename
+
+            message.attach(
+                urging_letter_filename(plan.agency, log.for_date),
+                _urging_letter(plan.pk, log.for_date),
+                "application/pdf",
+            )
+        return message
     subject, text, html = render_reminder(log)
     message = EmailMultiAlternatives(subject, text, to=[log.email], connection=mailer, headers=headers)
     message.attach_alternative(html, "text/html")

@@ -7,7 +7,7 @@ from django import template
 from agencies.access import is_overseer
 from rollout.models import Programme
 from rollout.urging import urge_recipients
-from rollout.views_urging import UrgeForm, urge_history
+from rollout.views_urging import UrgeForm, letter_plans, urge_history
 
 register = template.Library()
 
@@ -21,6 +21,7 @@ def urge_panel(context, agency):
         "urges": urge_history(agency),
         "user_is_overseer": overseer,
         "recipients": urge_recipients(agency) if overseer else [],
+        "letter_plans": letter_plans(agency) if overseer else [],
         "urge_form": UrgeForm(initial={"programme": Programme.objects.current()}, auto_id="urge_%s")
         if overseer
         else None,

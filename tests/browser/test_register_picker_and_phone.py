@@ -142,3 +142,19 @@ def test_the_dashboard_on_a_390_px_phone_shows_the_headline_in_the_first_screen(
     page.keyboard.press("Escape")
     assert not menu.is_visible()
     assert describe(session.axe_violations()) == ""
+
+
+def test_a_report_that_takes_seconds_says_it_is_being_prepared(browsing, rollout):
+    session = browsing()
+    page = session.page
+    session.log_in("dost-coordinator")
+    session.goto("/reports/")
+    section = page.locator("section[aria-labelledby=province-heading]")
+    # The test keeps the form from leaving the page, so what the page shows while the server works stays there.
+    section.locator("form").evaluate("form => form.addEventListener('submit', event => event.preventDefault())")
+    section.locator("#province-as_of").fill(REGISTER_AS_OF)
+    section.locator("button[type=submit]").click()
+    status = section.locator(".busy-status[role=status]")
+    assert status.is_visible()
+    assert "Đang lập báo cáo" in status.inner_text()
+    assert section.locator("button[type=submit]").get_attribute("aria-disabled") == "true"
