@@ -211,3 +211,12 @@ class TestDownloadNames:
         with translation.override("vi"):
             body = pdf_text(pdf(render_dost_pdf, rollout["programme"], AS_OF))
         assert ".," not in body
+
+
+def test_the_pages_speak_of_the_committee_and_of_states_the_same_way_as_the_documents():
+    from django.conf import settings
+
+    catalogue = (settings.BASE_DIR / "locale" / "vi" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    translations = [line for line in catalogue.splitlines() if line.startswith(("msgstr", '"'))]
+    assert not [line for line in translations if "Ban chỉ đạo" in line or "Trạng thái" in line]
+    assert any("Ban Chỉ đạo ISO" in line for line in translations)
