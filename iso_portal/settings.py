@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "training",
     "funding",
     "imports",
+    "library",
     "reports",
     "api",
 ]

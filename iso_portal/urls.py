@@ -34,6 +34,7 @@ urlpatterns = [
     path("procedures/", include("procedures.urls")),
     path("training/", include("training.urls")),
     path("funding/", include("funding.urls")),
+    path("library/", include("library.urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/", include("api.urls")),
     path("account/", include("api.urls_account")),

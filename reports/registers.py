@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from agencies.access import restrict, sees_all_agencies
 from funding.models import FundingLine
+from library.models import Edition
 from procedures.coverage import covered_procedure_ids
 from procedures.models import AdministrativeProcedure
 from reports.exports import DATE_FORMAT, INTEGER_FORMAT, XLSX_TYPE, Column, to_xlsx
@@ -102,6 +103,15 @@ def organisation_rows(user) -> list[list]:
     return rows
 
 
+def library_rows(user) -> list[list]:
+    editions = Edition.objects.select_related("document", "published_by").order_by("document__title", "number")
+    return [
+        [index, e.document.title, e.document.get_kind_display(), e.number, e.original_name, e.note,
+         timezone.localtime(e.published_at).date(), e.published_by.display_name if e.published_by else ""]
+        for index, e in enumerate(editions, start=1)
+    ]
+
+
 REGISTERS: dict[str, Register] = {
     "procedures": Register(
         "Danh mục TTHC",
@@ -157,6 +167,13 @@ REGISTERS: dict[str, Register] = {
          Column("Hợp đồng kết thúc chưa có kết quả", 12, INTEGER_FORMAT)),
         organisation_rows,
         allowed=sees_all_agencies,
+    ),
+    "library": Register(
+        "Tài liệu hướng dẫn", "tai-lieu-huong-dan",
+        (Column("STT", 6, INTEGER_FORMAT), Column("Tài liệu", 50), Column("Loại", 24),
+         Column("Phiên bản", 10, INTEGER_FORMAT), Column("Tệp", 40), Column("Nội dung thay đổi", 40),
+         Column("Ngày ban hành", 14, DATE_FORMAT), Column("Người ban hành", 24)),
+        library_rows,
     ),
 }
 

@@ -1,5 +1,5 @@
-"""The pages of the directive's other duties are valid HTML (Nu Html Checker): procedures, training, funding and
-an organisation's record, with their forms and error states."""
+"""The pages of the directive's other duties are valid HTML (Nu Html Checker): procedures, training, funding,
+an organisation's record and the guidance library, with their forms and error states."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from funding.models import FundingLine
+from library.models import GuidanceDocument
 from procedures.models import AdministrativeProcedure
 from tests.fixtures_rollout_ui import designated_body, make_plan, make_programme
 from tests.html_checker import html_errors
@@ -44,6 +45,10 @@ def test_the_duty_pages_are_valid_html(client, tmp_path, agency_a, officer_a, do
     pages["attendance"] = client.get(reverse("training:attendance", args=[attendance.pk]))
     pages["course_error"] = client.post(reverse("training:course_new"), {"title": ""})
     pages["organisation"] = client.get(reverse("rollout:organisation", args=["body", body.pk]))
+    guidance = GuidanceDocument.objects.create(title="Mẫu Sổ tay chất lượng", kind="manual_template")
+    pages["library"] = client.get(reverse("library:index"))
+    pages["library_document"] = client.get(reverse("library:document", args=[guidance.pk]))
+    pages["library_new"] = client.get(reverse("library:document_new"))
     client.force_login(viewer)
     pages["funding"] = client.get(reverse("funding:index"))
     pages["funding_line"] = client.get(reverse("funding:edit", args=[line.pk]))

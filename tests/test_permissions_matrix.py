@@ -35,6 +35,7 @@ from agencies.models import CommitteeMember
 from api.services import create_api_token, open_calendar_feed
 from funding.models import FundingLine
 from imports.models import ChangeSet
+from library.models import Edition, GuidanceDocument
 from procedures.models import AdministrativeProcedure
 from rollout.models import Certificate, CertificationBody, Declaration, Engagement, Evidence, Regime
 from tests.fixtures_rollout_ui import make_plan, make_programme
@@ -200,6 +201,15 @@ ROWS: list[Row] = [
         method="post", data=lambda w: {"requested": 5, "note": "", "approved": 0, "allocated": 0, "disbursed": 0,
                                        "decision_number": "", "decision_date": "", "version": w.funding_a.version}),
     Row("reports:register_export", {"register": "funding"}),
+    # Guidance library: DOST publishes, every agency reads
+    Row("library:index"),
+    Row("library:document", lambda w: {"pk": w.guidance.pk}),
+    Row("library:document_new", expected={**everyone(404), DOST: 200}),
+    Row("library:document_edit", lambda w: {"pk": w.guidance.pk}, {**everyone(404), DOST: 200}),
+    Row("library:publish", lambda w: {"pk": w.guidance.pk}, everyone(405)),
+    Row("library:publish", lambda w: {"pk": w.guidance.pk}, {**everyone(404), DOST: 400}, method="post"),
+    Row("library:download", lambda w: {"pk": w.guidance_edition.pk}),
+    Row("reports:register_export", {"register": "library"}),
     Row("reports:register_export", {"register": "procedures"}),
     Row("reports:register_export", {"register": "no-such-register"}, everyone(404)),
     # Reports: DOST's certificate register reads across the province
@@ -253,7 +263,16 @@ def world(agency_a, agency_b, officer_a):
         **procedures_world(agency_a, agency_b),
         **training_world(agency_a),
         funding_a=FundingLine.objects.create(agency=agency_a, year=2008, requested=100_000_000),
+        **library_world(),
     )
+
+
+def library_world() -> dict:
+    guidance = GuidanceDocument.objects.create(title="Mẫu Sổ tay chất lượng", kind="manual_template")
+    edition = Edition(document=guidance, number=1, original_name="so-tay.pdf", content_type="application/pdf",
+                      size=9, sha256="0" * 64)
+    edition.file.save("so-tay.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    return {"guidance": guidance, "guidance_edition": edition}
 
 
 def training_world(agency_a) -> dict:
