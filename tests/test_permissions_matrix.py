@@ -235,7 +235,7 @@ ROWS += [
     Row("imports:template"),
     Row("imports:preview", lambda w: {"pk": w.change_set_a.pk}, {**everyone(404), OFFICER_A: 200}),
 ]
-COVERED_NAMESPACES = ["agencies", "procedures", "training", "account", "public", "imports"]
+COVERED_NAMESPACES = ["agencies", "procedures", "training", "funding", "library", "account", "public", "imports"]
 
 
 def empty_workbook() -> bytes:
