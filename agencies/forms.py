@@ -28,6 +28,29 @@ class AgencyFilterForm(forms.Form):
         queryset=Agency.objects.in_group(AgencyGroup.DISTRICTS).order_by("name"),
     )
 
+    def __init__(self, *args, agencies=None, **kwargs):
+        """``agencies``: those the user may see. A filter that cannot change the answer among them (one group,
+        one kind, no district to choose) is left out, and the choices are the ones present. One query."""
+        super().__init__(*args, **kwargs)
+        self.agency_count = None
+        if agencies is None:
+            return
+        rows = list(agencies.order_by().values_list("pk", "group", "kind", "parent_id"))
+        self.agency_count = len(rows)
+        groups = {group for _pk, group, _kind, _parent in rows}
+        kinds = {kind for _pk, _group, kind, _parent in rows}
+        districts = {pk for pk, group, _kind, _parent in rows if group == AgencyGroup.DISTRICTS}
+        outside = [pk for pk, _group, _kind, parent in rows if pk not in districts and parent not in districts]
+        self.fields["group"].choices = [("", _("All groups"))] + [c for c in AgencyGroup.choices if c[0] in groups]
+        self.fields["kind"].choices = [("", _("All kinds"))] + [c for c in AgencyKind.choices if c[0] in kinds]
+        self.fields["district"].queryset = self.fields["district"].queryset.filter(pk__in=districts)
+        if len(groups) <= 1:
+            del self.fields["group"]
+        if len(kinds) <= 1:
+            del self.fields["kind"]
+        if not districts or (len(districts) == 1 and not outside):
+            del self.fields["district"]
+
     def filter(self, agencies):
         """Apply the valid filters; an invalid choice is reported by the form and ignored."""
         data = self.cleaned_data if self.is_valid() else {}

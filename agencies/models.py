@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
@@ -75,6 +76,36 @@ PEOPLES_COMMITTEE_KINDS = (
 def abbreviate_committee(text: str) -> str:
     """ "Ủy ban nhân dân" (either spelling of Ủy) written "UBND", the abbreviation formal documents use."""
     return re.sub(r"(?i)(ủy|uỷ) ban nhân dân", "UBND", " ".join(text.split()))
+
+
+# How a group is named from the kinds of agency it holds, so that its label follows the time a page is about:
+# Hưng Yên's district level was "huyện, thị xã" in 2007 and "huyện, thị xã, thành phố" once the town became a
+# city in 2009.
+KIND_IN_GROUP_LABEL = {
+    AgencyKind.DEPARTMENT: pgettext_lazy("group label", "departments"),
+    AgencyKind.SECTOR: pgettext_lazy("group label", "sectors"),
+    AgencyKind.DISTRICT: pgettext_lazy("group label", "districts"),
+    AgencyKind.TOWN: pgettext_lazy("group label", "towns"),
+    AgencyKind.CITY: pgettext_lazy("group label", "cities"),
+    AgencyKind.COMMUNE: pgettext_lazy("group label", "communes"),
+    AgencyKind.WARD: pgettext_lazy("group label", "wards"),
+    AgencyKind.TOWNSHIP: pgettext_lazy("group label", "townships"),
+    AgencyKind.PUBLIC_SERVICE_UNIT: pgettext_lazy("group label", "public service units"),
+}
+
+
+def group_labels(day) -> dict[str, str]:
+    """Each group's label on ``day``: the kinds of agency active in it then (in the directive's order), else
+    the group's usual label. One query."""
+    present: dict[str, set[str]] = {}
+    for group, kind in Agency.objects.active_on(day).order_by().values_list("group", "kind").distinct():
+        present.setdefault(group, set()).add(kind)
+    labels = {}
+    for group in AgencyGroup:
+        kinds = [kind for kind in AgencyKind if kind in present.get(group, ()) and kind in KIND_IN_GROUP_LABEL]
+        text = ", ".join(str(KIND_IN_GROUP_LABEL[kind]) for kind in kinds)
+        labels[str(group)] = text[:1].upper() + text[1:] if text else str(group.label)
+    return labels
 
 
 def tier_of_group(group: str) -> str:

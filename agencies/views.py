@@ -23,17 +23,19 @@ AGENCIES_PER_PAGE = 50
 
 @login_required
 def agency_list(request):
-    form = AgencyFilterForm(request.GET or None)
+    reachable = agencies_for_user(request.user)
+    form = AgencyFilterForm(request.GET or None, agencies=reachable)
     # The directive's order of groups; inside a group by code, which for communes is the official GSO order.
     group_rank = Case(*(When(group=group, then=rank) for rank, group in enumerate(AgencyGroup.values)))
-    agencies = agencies_for_user(request.user).select_related("parent").order_by(group_rank, "code")
+    agencies = reachable.select_related("parent").order_by(group_rank, "code")
     if form.is_bound:
         agencies = form.filter(agencies)
     page = Paginator(agencies, AGENCIES_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "agencies/agency_list.html", {
-        "form": form, "page": page, "query": query.urlencode(),
+        # With one agency to see (an agency's own users), no filter can change the answer.
+        "form": form if form.agency_count > 1 else None, "page": page, "query": query.urlencode(),
     })
 
 

@@ -93,8 +93,11 @@ def completion_chart_svg(
         return mark_safe(_draw(programme, series, as_of, width, height, keys, title, legend))
 
 
-def legend_items(series: Mapping[str, Sequence[tuple[dt.date, float]]], keys: Sequence[str] = DEFAULT_KEYS) -> list:
-    """The chart's legend as data for a list under it: label, latest percent, and the line's colour and dash."""
+def legend_items(
+    series: Mapping[str, Sequence[tuple[dt.date, float]]], keys: Sequence[str] = DEFAULT_KEYS, *, labels=None
+) -> list:
+    """The chart's legend as data for a list under it: label (``labels`` may name the groups as on the chart's
+    day), latest percent, and the line's colour and dash."""
     items = []
     for key in keys:
         if not series.get(key):
@@ -103,7 +106,7 @@ def legend_items(series: Mapping[str, Sequence[tuple[dt.date, float]]], keys: Se
         items.append(
             {
                 "key": key,
-                "label": series_label(key),
+                "label": (labels or {}).get(key) or series_label(key),
                 "last": series[key][-1][1],
                 "colour": colour,
                 "dash": dash,

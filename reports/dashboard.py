@@ -28,7 +28,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from agencies.asof import shown
-from agencies.models import TRACKED_GROUPS, Agency, AgencyKind, Tier
+from agencies.models import TRACKED_GROUPS, Agency, AgencyGroup, AgencyKind, Tier, group_labels
 from reports.charts import chart_dates, completion_chart_svg, legend_items, series_label
 from reports.duties import duty_figures
 from rollout.fingerprint import records_version as data_version
@@ -346,7 +346,11 @@ def build_dashboard(params) -> dict:
     page = _page_of(rows, choices)
 
     names = {agency.pk: agency.name for agency in districts.values()}
-    missing = {row.parent_id for row in page.object_list if row.parent_id and row.parent_id not in names}
+    missing = {
+        row.parent_id
+        for row in page.object_list
+        if row.parent_id and row.group == AgencyGroup.COMMUNES and row.parent_id not in names
+    }
     if missing:
         names.update(Agency.objects.filter(pk__in=missing).values_list("pk", "name"))
     documents = documents_on(programme, choices.as_of, [row.plan_id for row in page.object_list if row.plan_id])
@@ -363,7 +367,8 @@ def build_dashboard(params) -> dict:
         DashboardRow(
             progress=row,
             kind_label=kind_labels.get(row.kind, row.kind),
-            parent_name=names.get(row.parent_id, "") if row.parent_id else "",
+            # The district column names a commune's district; a department's or unit's parent is not a district.
+            parent_name=names.get(row.parent_id, "") if row.parent_id and row.group == AgencyGroup.COMMUNES else "",
             document=documents.get(row.plan_id),
             stage_text=stage_text
             % {
@@ -383,12 +388,17 @@ def build_dashboard(params) -> dict:
         )
         for row in page.object_list
     ]
+    # Group labels as they were on the chosen day (e.g. no "thành phố" before Hưng Yên became a city).
+    labels = group_labels(choices.as_of)
     context.update(
         {
             "progress": progress,
             "programme": programme,
             # Labels are looked up per request: the cached answer may have been computed in another language.
-            "tiles": [(group, series_label(group.group)) for group in (progress.mandatory, *progress.groups)],
+            "tiles": [
+                (group, labels.get(group.group) or series_label(group.group))
+                for group in (progress.mandatory, *progress.groups)
+            ],
             "days_past_target": -progress.days_to_target,
             "as_of_is_today": choices.as_of == timezone.localdate(),
             "today": timezone.localdate(),
@@ -398,8 +408,8 @@ def build_dashboard(params) -> dict:
             "page": page,
             "rows_total": len(rows),
             "chart": completion_chart_svg(programme, series, as_of=choices.as_of, legend=False),
-            "legend": legend_items(series),
-            "series_headings": [series_label(key) for key in SERIES_KEYS],
+            "legend": legend_items(series, labels=labels),
+            "series_headings": [labels.get(key) or series_label(key) for key in SERIES_KEYS],
             "series_table": _series_table(series),
             "current_sort": ("-" if choices.descending else "") + choices.sort,
             "sort_choices": sort_choices(),

@@ -61,7 +61,7 @@ def test_the_list_searches_by_name_and_by_code(login, dost_user, agency_a, agenc
     assert names(client.get(reverse("agencies:list"), {"q": "skhcn"})) == ["Sở Khoa học và Công nghệ"]
 
 
-def test_an_unknown_filter_value_shows_a_message_instead_of_failing(login, dost_user, agency_a):
+def test_an_unknown_filter_value_shows_a_message_instead_of_failing(login, dost_user, agency_a, agency_b):
     response = login(dost_user).get(reverse("agencies:list"), {"kind": "castle"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
@@ -87,7 +87,7 @@ def test_the_list_needs_the_same_number_of_queries_for_many_agencies(
 ):
     client = login(dost_user)
     client.get(reverse("agencies:list"))  # warm the session and the user
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):  # the page, the filters' choices present among the agencies
         client.get(reverse("agencies:list"))
 
 
@@ -193,3 +193,14 @@ def test_a_field_error_is_announced_and_tied_to_its_field(login, officer_a, agen
     page = response.content.decode()
     assert 'aria-describedby="id_decision_date_error"' in page
     assert 'id="id_decision_date_error" role="alert"' in page
+
+
+def test_an_officer_who_sees_only_their_agency_is_offered_no_filter(login, officer_a, agency_a, agency_b):
+    html = login(officer_a).get(reverse("agencies:list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'role="search"' not in html and agency_a.name in html
+
+
+def test_the_filters_offer_only_what_can_change_the_answer(login, dost_user, agency_a, agency_b, van_lam_communes):
+    html = login(dost_user).get(reverse("agencies:list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'name="group"' in html and 'name="kind"' in html and 'name="district"' in html
+    assert "Public service unit" not in html  # no such agency: not offered

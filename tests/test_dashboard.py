@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from agencies.models import Agency
 from reports.dashboard import PAGE_SIZE
 from rollout.progress import programme_progress
 from tests.fixtures_dashboard import AS_OF, build_province
@@ -260,3 +261,29 @@ def test_a_change_written_by_another_process_is_seen_at_once(client, province):
     )])
     after = get(client).content.decode()
     assert "Stage 2 · 2/3 (66.7%)" in re.search(r'<tr data-agency="YENMY">.*?</tr>', after, re.S).group(0)
+
+
+def test_the_district_column_names_a_communes_district_and_nothing_for_others(client, province):
+    parent = Agency.objects.create(code="SYT-BV", name="Bệnh viện tỉnh", kind="public_service_unit",
+                                   parent=province["agencies"]["SYT"], active_from=dt.date(2007, 1, 1))
+    client.force_login(province["committee"])
+    html = get(client).content.decode()
+
+    def district_cell(code):
+        row = re.search(rf'<tr data-agency="{code}">(.*?)</tr>', html, re.S).group(1)
+        return re.sub(r"<[^>]+>", "", re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[2]).strip()
+
+    assert district_cell("XA-NGHIAHIEP") == "UBND huyện Yên Mỹ"
+    assert district_cell(parent.code) == "—"
+    assert district_cell("SNV") == "—"
+
+
+def test_the_charts_own_legend_writes_percentages_with_a_decimal_comma_in_vietnamese(province):
+    from django.utils import translation
+
+    from reports.charts import completion_chart_svg
+
+    series = {"mandatory": [(dt.date(2008, 1, 1), 0.0), (AS_OF, 82.1)]}
+    with translation.override("vi"):
+        svg = str(completion_chart_svg(province["programme"], series, as_of=AS_OF, legend=True))
+    assert "82,1%" in svg and "82.1%" not in svg

@@ -113,3 +113,15 @@ def test_a_day_that_is_not_a_date_shows_today_and_says_why(client, province):
     html = page(client, "/agencies/SYT/", as_of="31/02/2009")
     assert "“31/02/2009” is not a date the portal can show; showing today, 01/12/2026." in html
     assert 'class="as-of-banner"' not in html
+
+
+def test_group_labels_follow_the_chosen_day(client, province):
+    from agencies.models import Agency, AgencyKind
+
+    Agency.objects.create(code="TPHY", name="UBND thành phố Hưng Yên", kind=AgencyKind.CITY,
+                          active_from=dt.date(2009, 1, 9))
+    client.force_login(province["committee"])
+    before = page(client, "/", programme=province["programme"].pk, as_of="30/06/2008")
+    after = page(client, "/", programme=province["programme"].pk, as_of="30/06/2010")
+    assert '<h3 id="tile-districts">Districts</h3>' in before
+    assert '<h3 id="tile-districts">Districts, cities</h3>' in after
