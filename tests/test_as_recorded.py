@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from rollout import services
 from rollout.models import Certificate, MilestoneStatus, PlanStatus, PlanTransition, Programme
@@ -26,6 +26,13 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 @pytest.fixture(autouse=True)
 def frozen():
     with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """These tests read the engine's and the services' words in English, whatever the portal's default language."""
+    with translation.override("en"):
         yield
 
 
@@ -121,7 +128,7 @@ def test_the_refusal_is_shown_on_the_page_with_nothing_saved(login, dost_user, p
 
 
 def test_only_dost_locks_and_only_a_closed_programme(login, committee_user, dost_user, programme):
-    assert login(committee_user).post(reverse("rollout:programme_lock", args=[programme.pk])).status_code == 404
+    assert login(committee_user).post(reverse("rollout:programme_lock", args=[programme.pk]), **EN).status_code == 404
     with pytest.raises(TransitionError):
         services.lock_programme(programme, by=committee_user)
     running = fx.make_programme(name="Kế hoạch 2026", is_current=False)
