@@ -33,14 +33,34 @@ from rollout.models import Milestone, MilestoneStatus, MilestoneStatusChange, Pr
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-COLUMNS = ("id", "agency", "agency_name", "number", "name", "due_date", "status", "completed_on", "blocked_reason",
-           "note", "version")
+COLUMNS = (
+    "id",
+    "agency",
+    "agency_name",
+    "number",
+    "name",
+    "due_date",
+    "status",
+    "completed_on",
+    "blocked_reason",
+    "note",
+    "version",
+)
 
 
 def headers() -> list[str]:
     return [
-        _("Milestone ID"), _("Agency code"), _("Agency"), _("No."), _("Milestone"), _("Due date"), _("Status"),
-        _("Completed on (dd/mm/yyyy)"), _("Reason blocked"), _("Note"), _("Version (do not change)"),
+        _("Milestone ID"),
+        _("Agency code"),
+        _("Agency"),
+        _("No."),
+        _("Milestone"),
+        _("Due date"),
+        _("Status"),
+        _("Completed on (dd/mm/yyyy)"),
+        _("Reason blocked"),
+        _("Note"),
+        _("Version (do not change)"),
     ]
 
 
@@ -88,6 +108,7 @@ def user_milestones(user):
 
 # --- the template ----------------------------------------------------------------------------------------------
 
+
 def template(user) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
@@ -101,11 +122,21 @@ def template(user) -> bytes:
     for cell in sheet[1]:
         cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="E8E8E8")
     for milestone in user_milestones(user).select_related("plan__agency"):
-        sheet.append([
-            milestone.pk, milestone.plan.agency.code, milestone.plan.agency.name, milestone.number, milestone.name,
-            milestone.due_date, str(milestone.get_status_display()), milestone.completed_on,
-            milestone.blocked_reason, "", milestone.version,
-        ])
+        sheet.append(
+            [
+                milestone.pk,
+                milestone.plan.agency.code,
+                milestone.plan.agency.name,
+                milestone.number,
+                milestone.name,
+                milestone.due_date,
+                str(milestone.get_status_display()),
+                milestone.completed_on,
+                milestone.blocked_reason,
+                "",
+                milestone.version,
+            ]
+        )
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, str) and cell.value.startswith(FORMULA_TRIGGERS):
@@ -113,11 +144,22 @@ def template(user) -> bytes:
             if isinstance(cell.value, dt.date):
                 cell.number_format = "DD/MM/YYYY"
     last = max(sheet.max_row, 2)
-    status_list = DataValidation(type="list", formula1=f"'{lists.title}'!$A$1:$A${len(labels)}", allow_blank=False,
-                                 showErrorMessage=True, error=_("Choose a status from the list."))
+    status_list = DataValidation(
+        type="list",
+        formula1=f"'{lists.title}'!$A$1:$A${len(labels)}",
+        allow_blank=False,
+        showErrorMessage=True,
+        error=_("Choose a status from the list."),
+    )
     status_list.add(f"G2:G{last + 500}")
-    dates = DataValidation(type="date", operator="lessThanOrEqual", formula1="TODAY()", allow_blank=True,
-                           showErrorMessage=True, error=_("Give a day that is not in the future."))
+    dates = DataValidation(
+        type="date",
+        operator="lessThanOrEqual",
+        formula1="TODAY()",
+        allow_blank=True,
+        showErrorMessage=True,
+        error=_("Give a day that is not in the future."),
+    )
     dates.add(f"H2:H{last + 500}")
     sheet.add_data_validation(status_list)
     sheet.add_data_validation(dates)
@@ -131,6 +173,7 @@ def template(user) -> bytes:
 
 # --- reading a filled-in copy ---------------------------------------------------------------------------------
 
+
 def open_workbook(content: bytes):
     """The workbook in ``content``; ``NotASpreadsheet`` with a plain message if it is not a readable XLSX."""
     if len(content) > MAX_FILE_BYTES:
@@ -140,8 +183,9 @@ def open_workbook(content: bytes):
     try:
         return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
-        raise NotASpreadsheet(_("The workbook cannot be read (%(reason)s). Save it again as .xlsx.") % {
-            "reason": type(error).__name__}) from None
+        raise NotASpreadsheet(
+            _("The workbook cannot be read (%(reason)s). Save it again as .xlsx.") % {"reason": type(error).__name__}
+        ) from None
 
 
 def _statuses() -> dict[str, str]:
@@ -200,21 +244,30 @@ def read(content: bytes, user) -> Reading:
         if row.agency_code and row.agency_code not in known_codes:
             row.errors.append(_("There is no agency with the code “%(code)s”.") % {"code": row.agency_code[:40]})
         if milestone is None:
-            row.errors.append(_("“%(id)s” is not the ID of one of your agency's milestones in the current "
-                                "programme; keep the ID column of the template.") % {"id": _text(cells["id"])[:20]})
+            row.errors.append(
+                _(
+                    "“%(id)s” is not the ID of one of your agency's milestones in the current "
+                    "programme; keep the ID column of the template."
+                )
+                % {"id": _text(cells["id"])[:20]}
+            )
             continue
         row.milestone = milestone
         if milestone.pk in seen:
             row.errors.append(_("This milestone is already in an earlier row."))
         seen.add(milestone.pk)
         if row.agency_code and row.agency_code in known_codes and row.agency_code != milestone.plan.agency.code:
-            row.errors.append(_("Milestone %(id)s belongs to %(agency)s, not to %(code)s.") % {
-                "id": milestone.pk, "agency": milestone.plan.agency.code, "code": row.agency_code})
+            row.errors.append(
+                _("Milestone %(id)s belongs to %(agency)s, not to %(code)s.")
+                % {"id": milestone.pk, "agency": milestone.plan.agency.code, "code": row.agency_code}
+            )
         raw_status = _text(cells["status"])
         row.status = statuses.get(raw_status.casefold(), "")
         if not row.status:
-            row.errors.append(_("“%(value)s” is not a status: use %(choices)s.") % {
-                "value": raw_status[:40], "choices": ", ".join(str(label) for label in MilestoneStatus.labels)})
+            row.errors.append(
+                _("“%(value)s” is not a status: use %(choices)s.")
+                % {"value": raw_status[:40], "choices": ", ".join(str(label) for label in MilestoneStatus.labels)}
+            )
             continue
         completed_on = _day(cells["completed_on"], row)
         row.blocked_reason = _text(cells["blocked_reason"]) if row.status == MilestoneStatus.BLOCKED else ""
@@ -228,14 +281,19 @@ def read(content: bytes, user) -> Reading:
         current = (milestone.status, milestone.completed_on, milestone.blocked_reason)
         row.changed = (row.status, row.completed_on, row.blocked_reason) != current
         if row.changed and row.version != milestone.version and not row.errors:
-            row.errors.append(_("Someone changed this milestone in the portal after the template was downloaded "
-                                "(version %(old)s, now %(new)s): download a new template.") % {
-                "old": row.version if row.version is not None else "—", "new": milestone.version})
+            row.errors.append(
+                _(
+                    "Someone changed this milestone in the portal after the template was downloaded "
+                    "(version %(old)s, now %(new)s): download a new template."
+                )
+                % {"old": row.version if row.version is not None else "—", "new": milestone.version}
+            )
     workbook.close()
     return Reading(rows)
 
 
 # --- applying --------------------------------------------------------------------------------------------------
+
 
 class ImportRefused(Exception):
     def __init__(self, reading: Reading):
@@ -252,12 +310,20 @@ def apply(content: bytes, user) -> list[dict]:
     applied = []
     for row in reading.changes:
         milestone = row.milestone
-        before = {"status": milestone.status, "completed_on": _iso(milestone.completed_on),
-                  "blocked_reason": milestone.blocked_reason}
+        before = {
+            "status": milestone.status,
+            "completed_on": _iso(milestone.completed_on),
+            "blocked_reason": milestone.blocked_reason,
+        }
         try:
             services.record_milestone_status(
-                milestone, by=user, status=row.status, expected_version=row.version, note=row.note,
-                completed_on=row.completed_on, blocked_reason=row.blocked_reason,
+                milestone,
+                by=user,
+                status=row.status,
+                expected_version=row.version,
+                note=row.note,
+                completed_on=row.completed_on,
+                blocked_reason=row.blocked_reason,
             )
         except services.ConcurrentEditError as error:
             row.errors.append(str(error.message))
@@ -266,12 +332,20 @@ def apply(content: bytes, user) -> list[dict]:
         if row.errors:
             raise ImportRefused(reading)  # leaving the atomic block undoes the rows recorded before
         change = MilestoneStatusChange.objects.filter(milestone=milestone).latest("at", "pk")
-        applied.append({
-            "row": row.number, "milestone": milestone.pk, "agency": milestone.plan.agency.code,
-            "status_change": change.pk, "before": before,
-            "after": {"status": row.status, "completed_on": _iso(row.completed_on),
-                      "blocked_reason": row.blocked_reason},
-        })
+        applied.append(
+            {
+                "row": row.number,
+                "milestone": milestone.pk,
+                "agency": milestone.plan.agency.code,
+                "status_change": change.pk,
+                "before": before,
+                "after": {
+                    "status": row.status,
+                    "completed_on": _iso(row.completed_on),
+                    "blocked_reason": row.blocked_reason,
+                },
+            }
+        )
     return applied
 
 

@@ -15,6 +15,7 @@ from rollout.models.plan import private_storage_backend
 
 class ImportKind(models.TextChoices):
     MILESTONES = "milestones", _("Milestone updates")
+    AGENCIES = "agencies", _("Agency list")
 
 
 class ChangeSetStatus(models.TextChoices):
@@ -40,7 +41,9 @@ class ChangeSet(models.Model):
     )
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
     changes = models.JSONField(
-        _("changes applied"), default=list, blank=True,
+        _("changes applied"),
+        default=list,
+        blank=True,
         help_text=_("One entry per row that changed something: the object, its values before and after."),
     )
 

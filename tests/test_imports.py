@@ -50,7 +50,12 @@ def row_of(sheet, milestone):
 
 
 def upload(client, upload_file):
-    return client.post(reverse("imports:index"), {"file": upload_file}, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    return client.post(
+        reverse("imports:index"),
+        {"kind": "milestones", "milestones-file": upload_file},
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
 
 
 def test_the_template_holds_the_officers_own_milestones_with_a_status_list(officer, plan_a, plan_b):
@@ -72,7 +77,8 @@ def test_a_round_trip_previews_applies_and_the_same_file_again_changes_nothing(o
     assert preview.status_code == 200
     reading = preview.context["reading"]
     assert [(row.milestone, row.changed, row.errors) for row in reading.rows] == [
-        (m, m == first, []) for m in plan_a.milestones.order_by("number")]
+        (m, m == first, []) for m in plan_a.milestones.order_by("number")
+    ]
 
     confirmed = officer.post(preview.redirect_chain[-1][0], HTTP_ACCEPT_LANGUAGE="en", follow=True)
     assert confirmed.status_code == 200
@@ -93,13 +99,16 @@ def test_a_round_trip_previews_applies_and_the_same_file_again_changes_nothing(o
     assert Milestone.objects.get(pk=first.pk).version == first.version
 
 
-@pytest.mark.parametrize(("column", "value", "message"), [
-    (1, "NO-SUCH", "There is no agency with the code “NO-SUCH”"),
-    (6, "Finished", "“Finished” is not a status"),
-    (7, "04/03/2008", "is in the future"),
-    (7, "tomorrow", "“tomorrow” is not a date"),
-    (0, 999999, "is not the ID of one of your agency's milestones"),
-])
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        (1, "NO-SUCH", "There is no agency with the code “NO-SUCH”"),
+        (6, "Finished", "“Finished” is not a status"),
+        (7, "04/03/2008", "is in the future"),
+        (7, "tomorrow", "“tomorrow” is not a date"),
+        (0, 999999, "is not the ID of one of your agency's milestones"),
+    ],
+)
 def test_a_bad_row_is_explained_and_nothing_is_saved(officer, plan_a, column, value, message):
     workbook = download(officer)
     sheet = workbook.worksheets[0]
@@ -144,10 +153,13 @@ def test_a_row_changed_in_the_portal_since_the_download_is_refused(officer, offi
 
 @pytest.mark.parametrize("content", [b"%PDF-1.4\n%%EOF\n", b"PK\x03\x04not really a zip", b""])
 def test_a_file_that_is_not_a_workbook_is_refused_and_not_kept(officer, content):
-    response = officer.post(reverse("imports:index"), {"file": SimpleUploadedFile("x.xlsx", content)},
-                            HTTP_ACCEPT_LANGUAGE="en")
+    response = officer.post(
+        reverse("imports:index"),
+        {"kind": "milestones", "milestones-file": SimpleUploadedFile("x.xlsx", content)},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 200
-    assert response.context["form"].errors["file"]
+    assert response.context["milestone_form"].errors["file"]
     assert not ChangeSet.objects.exists()
 
 

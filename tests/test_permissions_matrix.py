@@ -233,6 +233,7 @@ ROWS += [
     # Spreadsheet imports: each user their own change sets; the template holds the milestones they may manage
     Row("imports:index"),
     Row("imports:template"),
+    Row("imports:agency_template", expected={**everyone(404), OFFICER_A: 200, OFFICER_B: 200, DOST: 200}),
     Row("imports:preview", lambda w: {"pk": w.change_set_a.pk}, {**everyone(404), OFFICER_A: 200}),
 ]
 COVERED_NAMESPACES = ["agencies", "procedures", "training", "funding", "library", "account", "public", "imports"]

@@ -34,19 +34,24 @@ def filled_in(officer, tmp_path, name: str, rows: dict[int, dict[int, object]]):
 def test_an_officer_previews_the_rows_then_confirms_a_corrected_file(browsing, agency_a, tmp_path):
     officer = make_user("canbo-skhcn", agency=agency_a, role=UserRole.ISO_OFFICER)
     plan = make_plan(agency_a, make_programme())
-    wrong = filled_in(officer, tmp_path, "sai.xlsx", {
-        1: {6: "Đã hoàn thành", 7: "01/03/2008", 9: "Quyết định 12/QĐ"},
-        2: {6: "Xong rồi"},
-    })
+    wrong = filled_in(
+        officer,
+        tmp_path,
+        "sai.xlsx",
+        {
+            1: {6: "Đã hoàn thành", 7: "01/03/2008", 9: "Quyết định 12/QĐ"},
+            2: {6: "Xong rồi"},
+        },
+    )
     right = filled_in(officer, tmp_path, "dung.xlsx", {1: {6: "Đã hoàn thành", 7: "01/03/2008", 9: "Quyết định 12/QĐ"}})
 
     session = browsing()
     session.log_in("canbo-skhcn")
     session.goto("/imports/")
     page = session.page
-    page.locator("#id_file").set_input_files(str(wrong))
+    page.locator("#id_milestones-file").set_input_files(str(wrong))
     with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
+        page.locator("section[aria-labelledby=milestones-heading] button[type=submit]").click()
     rows = page.locator("table.import-preview tbody tr")
     assert rows.count() == 3
     assert "Sẽ thay đổi" in rows.nth(0).inner_text()
@@ -58,9 +63,9 @@ def test_an_officer_previews_the_rows_then_confirms_a_corrected_file(browsing, a
     session.screenshot("import-preview")
 
     session.goto("/imports/")
-    page.locator("#id_file").set_input_files(str(right))
+    page.locator("#id_milestones-file").set_input_files(str(right))
     with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
+        page.locator("section[aria-labelledby=milestones-heading] button[type=submit]").click()
     with page.expect_navigation():
         page.locator("text=Xác nhận và lưu").click()
     assert page.locator("h1").inner_text() == "Đã nhập dữ liệu"
