@@ -24,13 +24,6 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 @pytest.fixture(autouse=True)
-def in_english():
-    """Messages and subjects are read in English, whatever language an earlier test left active."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
 def frozen():
     with time_machine.travel(TODAY, tick=False):
         yield
