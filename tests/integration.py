@@ -304,17 +304,23 @@ def celery_env(transactional_db, redis_url, mailbox, tmp_path):
 
 @contextmanager
 def tasks_sent_to(broker_url: str, queue: str = "celery"):
-    """This process queues tasks on ``broker_url`` instead of running them in-process (the tests' default)."""
+    """This process queues tasks on ``broker_url`` and ``queue`` instead of running them in-process (the tests'
+    default). Celery keeps its routing and producers once made, so they are made afresh on the way in and out."""
     saved = {key: celery_app.conf[key] for key in ("task_always_eager", "broker_url", "task_default_queue")}
     celery_app.conf.update(task_always_eager=False, broker_url=broker_url, task_default_queue=queue)
-    celery_app._pool = celery_app.amqp._producer_pool = None
+    _forget_connections()
     try:
         yield
     finally:
-        if celery_app._pool is not None:
-            celery_app._pool.force_close_all()
-        celery_app._pool = celery_app.amqp._producer_pool = None
+        _forget_connections()
         celery_app.conf.update(saved)
+
+
+def _forget_connections() -> None:
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+    celery_app._pool = None
+    celery_app.__dict__.pop("amqp", None)  # a cached property: routing (the default queue) and producers
 
 
 @contextmanager
