@@ -275,6 +275,13 @@ class AgencyQuery(AsOfQuery):
 
 
 class ProgressQuery(AsOfQuery):
+    as_recorded = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_(
+            "true: what the portal knew on the day (records made by its end); false: what was true by effective dates."
+        ),
+    )
     group = serializers.ChoiceField(choices=AgencyGroup.choices, required=False)
     status = serializers.ChoiceField(choices=ProgressStatus.choices, required=False)
     parent = serializers.CharField(required=False, help_text=_("Code of the parent agency (e.g. a district)."))

@@ -64,15 +64,15 @@ _answers: OrderedDict[str, ProgrammeProgress] = OrderedDict()
 _lock = threading.Lock()
 
 
-def _progress(programme, as_of, user) -> ProgrammeProgress:
+def _progress(programme, as_of, user, as_recorded: bool) -> ProgrammeProgress:
     if not sees_all_agencies(user):
-        return programme_progress(programme, as_of, agencies=agencies_for_user(user))
-    key = f"{programme.pk}:{as_of.isoformat()}:{records_version()}"
+        return programme_progress(programme, as_of, agencies=agencies_for_user(user), as_recorded=as_recorded)
+    key = f"{programme.pk}:{as_of.isoformat()}:{int(as_recorded)}:{records_version()}"
     with _lock:
         if key in _answers:
             _answers.move_to_end(key)
             return _answers[key]
-    answer = programme_progress(programme, as_of)
+    answer = programme_progress(programme, as_of, as_recorded=as_recorded)
     with _lock:
         _answers[key] = answer
         while len(_answers) > KEEP_ANSWERS:
@@ -123,7 +123,7 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     def progress(self, request, pk=None):
         programme = self.get_object()
         query = read_query(s.ProgressQuery, request)
-        answer = _progress(programme, query.get("as_of") or timezone.localdate(), request.user)
+        answer = _progress(programme, query.get("as_of") or timezone.localdate(), request.user, query["as_recorded"])
         rows = [
             row
             for row in answer.agencies

@@ -328,3 +328,19 @@ def test_the_provinces_progress_is_kept_only_while_the_records_are_unchanged(cli
         scope="TTHC",
     )
     assert client.get(url, **headers).json()["province"]["completed"] == 1
+
+
+def test_progress_can_answer_what_the_portal_knew_on_the_day(client, committee_user, plan_a, bearer):
+    milestone = plan_a.milestones.get(number=1)
+    recorded_later = dt.datetime(2008, 3, 2, 9, 0, tzinfo=dt.UTC)
+    MilestoneStatusChange.objects.create(
+        milestone=milestone, to_status="done", effective_on=dt.date(2007, 9, 1), at=recorded_later
+    )
+    url = reverse("api:programme-progress", kwargs={"pk": plan_a.programme.pk}) + "?as_of=2008-01-01"
+    headers = bearer(committee_user)
+
+    def done(query=""):
+        rows = client.get(url + query, **headers).json()["agencies"]
+        return next(row["milestones_done"] for row in rows if row["code"] == plan_a.agency.code)
+
+    assert (done(), done("&as_recorded=true")) == (1, 0)
