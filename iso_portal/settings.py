@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "rollout",
     "procedures",
     "training",
+    "maintenance",
     "funding",
     "imports",
     "library",

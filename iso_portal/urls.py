@@ -33,6 +33,7 @@ urlpatterns = [
     path("rollout/", include("rollout.urls")),
     path("procedures/", include("procedures.urls")),
     path("training/", include("training.urls")),
+    path("maintenance/", include("maintenance.urls")),
     path("funding/", include("funding.urls")),
     path("library/", include("library.urls")),
     path("reports/", include("reports.urls")),

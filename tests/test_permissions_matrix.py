@@ -36,8 +36,9 @@ from api.services import create_api_token, open_calendar_feed
 from funding.models import FundingLine
 from imports.models import ChangeSet
 from library.models import Edition, GuidanceDocument
+from maintenance.models import CorrectiveAction, MaintenanceActivity
 from procedures.models import AdministrativeProcedure
-from rollout.models import Certificate, CertificationBody, Declaration, Engagement, Evidence, Regime
+from rollout.models import Certificate, CertificationBody, Declaration, Engagement, Evidence, Programme, Regime
 from tests.fixtures_rollout_ui import make_plan, make_programme
 from training.models import Attendance, Course
 
@@ -235,8 +236,27 @@ ROWS += [
     Row("imports:template"),
     Row("imports:agency_template", expected={**everyone(404), OFFICER_A: 200, OFFICER_B: 200, DOST: 200}),
     Row("imports:preview", lambda w: {"pk": w.change_set_a.pk}, {**everyone(404), OFFICER_A: 200}),
+    # Maintaining the system: each agency its own records, its officer changes them; the province's summary
+    # for DOST, the committee and the province-wide readers
+    Row("maintenance:index"),
+    Row("maintenance:agency", lambda w: {"code": w.agency_a.code}, own_agency_only()),
+    Row("maintenance:activity_new", lambda w: {"code": w.agency_a.code}, officer_a_only()),
+    Row("maintenance:action_new", lambda w: {"code": w.agency_a.code}, officer_a_only()),
+    Row("maintenance:activity", lambda w: {"pk": w.activity_a.pk}, own_agency_only()),
+    Row("maintenance:activity", lambda w: {"pk": w.activity_a.pk}, {**everyone(404), OFFICER_A: 400},
+        method="post"),
+    Row("maintenance:action", lambda w: {"pk": w.action_a.pk}, own_agency_only()),
+    Row("maintenance:annual_report", lambda w: {"code": w.agency_a.code, "year": 2010}, own_agency_only()),
+    Row("maintenance:annual_report", lambda w: {"code": w.agency_a.code, "year": 2010},
+        {**everyone(404), OFFICER_A: 400}, method="post"),
+    Row("maintenance:summary_pdf", expected={**everyone(404), DOST: 200, COMMITTEE: 200, VIEWER: 200,
+                                             HOME_AFFAIRS: 200}),
+    Row("maintenance:summary_xlsx", expected={**everyone(404), DOST: 200, COMMITTEE: 200, VIEWER: 200,
+                                              HOME_AFFAIRS: 200}),
 ]
-COVERED_NAMESPACES = ["agencies", "procedures", "training", "funding", "library", "account", "public", "imports"]
+COVERED_NAMESPACES = [
+    "agencies", "procedures", "training", "funding", "library", "account", "public", "imports", "maintenance",
+]
 
 
 def empty_workbook() -> bytes:
@@ -265,7 +285,18 @@ def world(agency_a, agency_b, officer_a):
         **training_world(agency_a),
         funding_a=FundingLine.objects.create(agency=agency_a, year=2008, requested=100_000_000),
         **library_world(),
+        **maintenance_world(agency_a),
     )
+
+
+def maintenance_world(agency_a) -> dict:
+    programme = Programme.objects.current()
+    activity = MaintenanceActivity.objects.create(agency=agency_a, programme=programme, kind="internal_audit",
+                                                  due_on=dt.date(2010, 6, 30))
+    action = CorrectiveAction.objects.create(agency=agency_a, programme=programme, found_on=dt.date(2010, 7, 1),
+                                             nonconformity="Thiếu hồ sơ", action="Bổ sung", owner="Văn phòng",
+                                             due_on=dt.date(2010, 8, 1))
+    return {"activity_a": activity, "action_a": action}
 
 
 def library_world() -> dict:

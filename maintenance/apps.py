@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MaintenanceConfig(AppConfig):
+    name = "maintenance"
+    verbose_name = _("Maintaining the system")
