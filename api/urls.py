@@ -1,8 +1,9 @@
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from api import views, views_problems
+from api.docs import RedocView
 
 app_name = "api"
 
@@ -23,7 +24,7 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
         name="docs",
     ),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"), name="redoc"),
+    path("redoc/", RedocView.as_view(url_name="api:schema", template_name="api/redoc.html"), name="redoc"),
     path("problems/<slug:kind>", views_problems.problem_type, name="problem_type"),
     path("", include(router.urls)),
     re_path(r"^.*$", views_problems.unknown_endpoint),
