@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "procedures",
     "training",
     "maintenance",
+    "evaluation",
     "funding",
     "imports",
     "library",

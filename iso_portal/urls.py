@@ -34,6 +34,7 @@ urlpatterns = [
     path("procedures/", include("procedures.urls")),
     path("training/", include("training.urls")),
     path("maintenance/", include("maintenance.urls")),
+    path("evaluation/", include("evaluation.urls")),
     path("funding/", include("funding.urls")),
     path("library/", include("library.urls")),
     path("reports/", include("reports.urls")),

@@ -7,8 +7,9 @@ class ProceduresConfig(AppConfig):
     verbose_name = _("Administrative procedures")
 
     def ready(self):
-        from procedures import panels
+        from procedures import measures, panels
         from rollout import panels as rollout_panels
 
         rollout_panels.register("plan", panels.plan_scope)
         rollout_panels.register("result", panels.result_scope)
+        measures.register()

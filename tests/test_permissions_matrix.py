@@ -33,6 +33,7 @@ from openpyxl import Workbook
 
 from agencies.models import CommitteeMember
 from api.services import create_api_token, open_calendar_feed
+from evaluation.models import Criterion
 from funding.models import FundingLine
 from imports.models import ChangeSet
 from library.models import Edition, GuidanceDocument
@@ -253,9 +254,20 @@ ROWS += [
                                              HOME_AFFAIRS: 200}),
     Row("maintenance:summary_xlsx", expected={**everyone(404), DOST: 200, COMMITTEE: 200, VIEWER: 200,
                                               HOME_AFFAIRS: 200}),
+    # The yearly score: the ranking for the committee, DOST and Home Affairs; each agency its own score; the
+    # committee sets the criteria
+    Row("evaluation:index"),
+    Row("evaluation:agency", lambda w: {"code": w.agency_a.code}, {**own_agency_only(), VIEWER: 404}),
+    Row("evaluation:criteria"),
+    Row("evaluation:criteria", expected={**everyone(404), COMMITTEE: REDIRECT}, method="post"),
+    Row("evaluation:criterion_new", expected={**everyone(404), COMMITTEE: 200}),
+    Row("evaluation:criterion", lambda w: {"pk": w.criterion.pk}, {**everyone(404), COMMITTEE: 200}),
+    Row("evaluation:ranking_pdf", expected={**everyone(404), DOST: 200, COMMITTEE: 200, HOME_AFFAIRS: 200}),
+    Row("evaluation:ranking_xlsx", expected={**everyone(404), DOST: 200, COMMITTEE: 200, HOME_AFFAIRS: 200}),
 ]
 COVERED_NAMESPACES = [
     "agencies", "procedures", "training", "funding", "library", "account", "public", "imports", "maintenance",
+    "evaluation",
 ]
 
 
@@ -296,7 +308,8 @@ def maintenance_world(agency_a) -> dict:
     action = CorrectiveAction.objects.create(agency=agency_a, programme=programme, found_on=dt.date(2010, 7, 1),
                                              nonconformity="Thiếu hồ sơ", action="Bổ sung", owner="Văn phòng",
                                              due_on=dt.date(2010, 8, 1))
-    return {"activity_a": activity, "action_a": action}
+    criterion = Criterion.objects.create(programme=programme, year=2010, measure="annual_report_filed", weight=10)
+    return {"activity_a": activity, "action_a": action, "criterion": criterion}
 
 
 def library_world() -> dict:
