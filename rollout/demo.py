@@ -51,6 +51,7 @@ from rollout.models import (
     Milestone,
     MilestoneStatus,
     MilestoneStatusChange,
+    PlanOpinion,
     PlanStatus,
     PlanTransition,
     Programme,
@@ -588,6 +589,31 @@ class RolloutDemo:
         current_mandatory, _ = self.agencies(current)
         self.history_current(current, current_mandatory)
         self.save()
+        self.opinions(old)
+
+    def opinions(self, programme: Programme) -> None:
+        """Home Affairs and Planning and Investment gave opinions on the first plans submitted in 2007, between
+        submission and approval. Left alone once any opinion exists."""
+        if PlanOpinion.objects.exists():
+            return
+        speakers = {body: User.objects.filter(username=name).first()
+                    for body, name in (("home_affairs", "viewer-snv"), ("planning", "viewer-skhdt"))}
+        texts = {
+            "home_affairs": "Đề nghị bổ sung vào phạm vi các thủ tục hành chính đã công bố của cơ quan.",
+            "planning": "Dự toán kinh phí phù hợp kế hoạch năm; đề nghị thống nhất với Sở Tài chính.",
+        }
+        plans = (
+            ImplementationPlan.objects.filter(programme=programme, submitted_at__isnull=False,
+                                              approved_at__isnull=False)
+            .order_by("submitted_at", "pk")[:6]
+        )
+        opinions = [
+            PlanOpinion(plan=plan, body=body, text=texts[body], by=user,
+                        at=plan.submitted_at + (plan.approved_at - plan.submitted_at) * (index + 1) / 3)
+            for plan in plans for index, (body, user) in enumerate(speakers.items()) if user is not None
+        ]
+        bulk_create_with_history(opinions, PlanOpinion, default_change_reason=CHANGE_REASON)
+        self._count("opinions on plans", len(opinions))
 
     def save(self) -> None:
         """Everything was built in memory in its final state; written here in a handful of bulk inserts (the
