@@ -1,8 +1,9 @@
 """A user's deadlines as an iCalendar document (RFC 5545), written with the ``icalendar`` package.
 
-What "their deadlines" are: for an agency's ISO officer or head, the open milestones of their agency's plans
-(including the yearly maintenance milestones: surveillance audits, annual reviews and reports) and the expiry
-of its certificates; for the committee, DOST and viewers, each programme's target date and the expiry of
+What "their deadlines" are: for an agency's ISO officer or head, the open milestones of their agency's plans, the
+maintenance activities not yet held (internal audits, management reviews, surveillance audits, renewals), this
+year's annual report to DOST while it is not filed (agencies that hold a certificate or declaration), and the
+expiry of its certificates; for the committee, DOST and viewers, each programme's target date and the expiry of
 every certificate still valid a year ago. Each event is an all-day event with a stable UID, so a calendar
 application updates it in place when a due date moves.
 """
@@ -12,12 +13,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from agencies.access import agencies_for_user, sees_all_agencies
+from maintenance.models import AnnualReport, MaintenanceActivity, report_deadline
 from rollout.models import Certificate, Milestone, Programme
 
 UID_DOMAIN = "iso-portal"
@@ -69,6 +72,7 @@ def deadline_events(user, stamp: dt.datetime) -> list[Event]:
                 )
             )
         certificates = Certificate.objects.filter(plan__agency__in=agencies)
+        events += _maintenance_events(agencies, stamp)
     for certificate in certificates.select_related("plan__agency", "certification_body").order_by("pk"):
         events.append(
             _event(
@@ -82,6 +86,45 @@ def deadline_events(user, stamp: dt.datetime) -> list[Event]:
                 stamp,
             )
         )
+    return events
+
+
+def _maintenance_events(agencies, stamp: dt.datetime) -> list[Event]:
+    """Audits, reviews and renewals not yet held, and this year's annual report to DOST while not filed."""
+    events = []
+    activities = MaintenanceActivity.objects.filter(agency__in=agencies, held_on__isnull=True)
+    for activity in activities.select_related("agency").order_by("due_on", "pk"):
+        events.append(
+            _event(
+                f"maintenance-{activity.pk}",
+                activity.due_on,
+                _("%(agency)s: %(activity)s due")
+                % {"agency": activity.agency.name, "activity": activity.get_kind_display()},
+                activity.scope,
+                activity.get_absolute_url(),
+                stamp,
+            )
+        )
+    programme, year = Programme.objects.current(), timezone.localdate().year
+    if programme is not None:
+        filed = set(AnnualReport.objects.filter(programme=programme, year=year).values_list("agency_id", flat=True))
+        due = report_deadline(programme, year)
+        completed = (
+            agencies.filter(plans__programme=programme)
+            .filter(Q(plans__certificates__isnull=False) | Q(plans__declarations__isnull=False))
+            .distinct()
+        )
+        for agency in completed.exclude(pk__in=filed).order_by("code"):
+            events.append(
+                _event(
+                    f"annual-report-{programme.pk}-{agency.pk}-{year}",
+                    due,
+                    _("%(agency)s: annual report %(year)s to DOST due") % {"agency": agency.name, "year": year},
+                    programme.name,
+                    reverse("maintenance:agency", kwargs={"code": agency.code}),
+                    stamp,
+                )
+            )
     return events
 
 

@@ -81,7 +81,8 @@ def test_an_officers_feed_holds_their_agencys_open_milestones_and_certificate_ex
     events = events_of(response)
     open_milestones = plan_a.milestones.exclude(number=1)
     expected = {f"milestone-{m.pk}@iso-portal" for m in open_milestones} | {
-        f"certificate-{Certificate.objects.get().pk}-expiry@iso-portal"
+        f"certificate-{Certificate.objects.get().pk}-expiry@iso-portal",
+        f"annual-report-{plan_a.programme.pk}-{plan_a.agency.pk}-2008@iso-portal",  # certified: reports yearly
     }
     assert set(events) == expected
     documentation = events[f"milestone-{plan_a.milestones.get(number=2).pk}@iso-portal"]
@@ -111,3 +112,37 @@ def test_the_committees_feed_holds_the_programmes_target_date(client, committee_
     events = events_of(client.get(reverse("account:calendar_feed", kwargs={"key": key})))
     target = events[f"programme-{programme.pk}-target@iso-portal"]
     assert target.decoded("DTSTART") == programme.target_date
+
+
+def test_the_feed_holds_maintenance_not_yet_held_and_the_annual_report_until_filed(client, officer_a, plan_a, agency_a):
+    from maintenance.models import AnnualReport, MaintenanceActivity
+
+    Certificate.objects.create(
+        plan=plan_a,
+        number="HT 2",
+        certification_body=CertificationBody.objects.create(name="QUACERT"),
+        issued_on=dt.date(2008, 2, 1),
+        expires_on=dt.date(2011, 2, 1),
+        scope="TTHC",
+    )
+    audit = MaintenanceActivity.objects.create(
+        agency=agency_a, programme=plan_a.programme, kind="internal_audit", due_on=dt.date(2008, 9, 1)
+    )
+    MaintenanceActivity.objects.create(
+        agency=agency_a,
+        programme=plan_a.programme,
+        kind="management_review",
+        due_on=dt.date(2008, 2, 1),
+        held_on=dt.date(2008, 2, 1),
+    )
+    _feed, key = open_calendar_feed(officer_a)
+    url = reverse("account:calendar_feed", kwargs={"key": key})
+    events = events_of(client.get(url))
+    report_uid = f"annual-report-{plan_a.programme.pk}-{agency_a.pk}-2008@iso-portal"
+    assert f"maintenance-{audit.pk}@iso-portal" in events
+    assert len([uid for uid in events if uid.startswith("maintenance-")]) == 1
+    assert events[report_uid].decoded("DTSTART") == dt.date(2008, 12, 15)
+    AnnualReport.objects.create(
+        agency=agency_a, programme=plan_a.programme, year=2008, results="Tốt", filed_on=dt.date(2008, 3, 1)
+    )
+    assert report_uid not in events_of(client.get(url))
