@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from agencies import services as agency_services
 from rollout import services as rollout_services
@@ -19,6 +19,13 @@ from tests import fixtures_rollout_ui as fx
 programme, plan_a, plan_b = fx.programme, fx.plan_a, fx.plan_b
 
 TODAY = timezone.make_aware(dt.datetime(2007, 10, 15, 9))
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """These tests read the services' messages in English, whatever the portal's default language."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from agencies.models import Agency
 from rollout import services
@@ -21,6 +21,13 @@ from tests import fixtures_rollout_ui as fx
 
 NOW = timezone.make_aware(dt.datetime(2007, 9, 10, 9))
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """These tests read the services' messages in English, whatever the portal's default language."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -178,7 +185,7 @@ def test_a_submitted_plan_is_not_revised(returned_plan, officer_a, head_a, login
     services.approve_as_head(returned_plan, by=head_a)
     services.submit_plan(returned_plan, by=officer_a, expected_version=returned_plan.version)
     response = login(officer_a).post(reverse("rollout:plan_revise", args=[returned_plan.pk]),
-                                     {"version": returned_plan.version, "scope": "late"})
+                                     {"version": returned_plan.version, "scope": "late"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 302 and response.url == returned_plan.get_absolute_url()
     with pytest.raises(TransitionError, match="draft or returned"):
         services.revise_plan(returned_plan, by=officer_a, expected_version=returned_plan.version, scope="late")
