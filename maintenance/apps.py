@@ -7,6 +7,7 @@ class MaintenanceConfig(AppConfig):
     verbose_name = _("Maintaining the system")
 
     def ready(self):
-        from maintenance import measures
+        from maintenance import measures, reminders
 
         measures.register()
+        reminders.register()

@@ -13,7 +13,11 @@ class RolloutConfig(AppConfig):
             views_opinions,
         )
 
-        # Registers the outbox's Celery tasks, and the waker that queues the senders, in every process.
-        from rollout.notices import tasks  # noqa: F401
+        # Registers the outbox's Celery tasks and the waker that queues the senders, in every process; and the
+        # reminder source rollout owns (certificate expiry); the apps above register theirs.
+        from rollout.notices import (
+            expiry,  # noqa: F401
+            tasks,  # noqa: F401
+        )
 
         panels.register("plan", views_opinions.opinions_panel)

@@ -96,6 +96,9 @@ class ReminderKind(models.TextChoices):
     ESCALATION_COMMITTEE = "escalation_committee", _("Escalation to DOST and the committee")
     DIGEST = "digest", _("Weekly digest")
     URGING = "urging", _("Urging letter")
+    # Notices of the reminder sources (``rollout.notices.sources``), registered by the app owning the record.
+    CERTIFICATE_EXPIRY = "certificate_expiry", _("Certificate expiry")
+    ANNUAL_REPORT = "annual_report", _("Annual report to DOST")
 
 
 ESCALATION_KINDS = (ReminderKind.ESCALATION_HEAD, ReminderKind.ESCALATION_COMMITTEE)

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from rollout.models import ImplementationPlan, Milestone, MilestoneStatus, Programme
 from rollout.models.reminders import ReminderKind, ReminderLog
+from rollout.notices import sources
 
 
 def clear_caches() -> None:
@@ -115,6 +116,9 @@ def build_message(log: ReminderLog, mailer=None) -> EmailMultiAlternatives:
                 "application/pdf",
             )
         return message
+    if sources.get(log.kind) is not None:
+        subject, text = sources.render(log)
+        return EmailMultiAlternatives(subject, text, to=[log.email], connection=mailer, headers=headers)
     subject, text, html = render_reminder(log)
     message = EmailMultiAlternatives(subject, text, to=[log.email], connection=mailer, headers=headers)
     message.attach_alternative(html, "text/html")

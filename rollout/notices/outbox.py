@@ -220,7 +220,13 @@ class SendResult:
 
 def still_needed(log: ReminderLog) -> bool:
     """A reminder for a milestone done (or moved to another due date, or of a completed plan or an agency
-    no longer active) since it was claimed is not sent. Digests and urging letters are always sent."""
+    no longer active) since it was claimed is not sent; a source's notice asks its source. Digests and urging
+    letters are always sent."""
+    from rollout.notices import sources
+
+    source = sources.get(log.kind)
+    if source is not None:
+        return source.still_needed(log)
     if log.milestone_id is None:
         return True
     milestone = log.milestone

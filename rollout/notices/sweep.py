@@ -33,7 +33,7 @@ from django.utils import timezone
 from agencies.models import DOST_GROUP, AgencyKind, MemberRole, User, UserRole
 from rollout.models import Milestone, MilestoneStatus, PlanStatus, Programme
 from rollout.models.reminders import ESCALATION_KINDS, ReminderKind, ReminderLog, ReminderRule, reminder_key
-from rollout.notices import outbox
+from rollout.notices import outbox, sources
 
 SWEEP_BATCH_SIZE = 1000
 OnClaimed = Callable[[int], None]
@@ -291,6 +291,13 @@ def run_sweep(day: dt.date | None = None, *, dry_run: bool = False, on_claimed: 
             outbox.claim(new)
             if on_claimed and not result.total:
                 on_claimed(len(new))  # senders are woken once, by the first claims; they drain the queue
+        result.by_kind.update(log.kind for log in new)
+    for source in sources.all_sources():
+        new = sources.not_yet_claimed(source.due(day))
+        if not dry_run and new:
+            outbox.claim(new)
+            if on_claimed and not result.total:
+                on_claimed(len(new))
         result.by_kind.update(log.kind for log in new)
     if on_claimed and not dry_run and (result.batches > 1 or not result.total) and outbox.unfinished().exists():
         # The later batches' claims, or notices left by a worker that died or by failed sends.
