@@ -37,13 +37,6 @@ def frozen(settings, tmp_path):
         yield
 
 
-@pytest.fixture(autouse=True)
-def english_messages():
-    """These tests read the services' messages in English, whatever language an earlier test left active."""
-    with translation.override("en"):
-        yield
-
-
 @pytest.fixture
 def returned_plan(agency_a, head_a, officer_a, dost_user) -> ImplementationPlan:
     """Plan of agency A with the nine template stages, approved by its head, submitted and returned by DOST."""
