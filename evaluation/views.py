@@ -30,8 +30,21 @@ from rollout.services import ConcurrentEditError
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _programme() -> Programme:
-    programme = Programme.objects.current()
+def _programmes() -> list[Programme]:
+    return list(Programme.objects.order_by("-start_date"))
+
+
+def _programme(request) -> Programme:
+    """The programme asked for (``?programme=``), else the latest to start with score criteria, else the
+    current one."""
+    raw = request.GET.get("programme", "").strip()
+    if raw:
+        programme = Programme.objects.filter(pk=raw).first() if raw.isdigit() else None
+        if programme is None:
+            raise Http404("No such programme")
+        return programme
+    scored = Programme.objects.filter(score_criteria__isnull=False).order_by("-start_date").first()
+    programme = scored or Programme.objects.current()
     if programme is None:
         raise Http404("No programme")
     return programme
@@ -59,7 +72,7 @@ def _require_reader(user) -> None:
 @login_required
 @require_GET
 def index(request):
-    programme = _programme()
+    programme = _programme(request)
     year = _year(request, programme)
     scores = yearly_scores(programme, year, scored_agencies_for(request.user))
     return render(
@@ -69,6 +82,7 @@ def index(request):
             "programme": programme,
             "year": year,
             "years": _years(programme),
+            "programmes": _programmes(),
             "criteria": criteria_for(programme, year),
             "groups": ranking(scores),
             "whole_province": may_read_ranking(request.user),
@@ -83,7 +97,7 @@ def agency(request, code: str):
     item = agency_for_user(request.user, code)
     if not may_read_ranking(request.user) and request.user.agency_id != item.pk:
         raise Http404("Not allowed")
-    programme = _programme()
+    programme = _programme(request)
     year = _year(request, programme)
     scores = yearly_scores(programme, year, scored_agencies_for(request.user).filter(pk=item.pk))
     return render(
@@ -94,6 +108,7 @@ def agency(request, code: str):
             "programme": programme,
             "year": year,
             "years": _years(programme),
+            "programmes": _programmes(),
             "score": scores[0] if scores else None,
         },
     )
@@ -102,7 +117,7 @@ def agency(request, code: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def criteria(request):
-    programme = _programme()
+    programme = _programme(request)
     year = _year(request, programme)
     if request.method == "POST":
         if not may_set_criteria(request.user):
@@ -113,7 +128,7 @@ def criteria(request):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("%(count)s criteria copied from the year before.") % {"count": copied})
-        return redirect(f"{reverse('evaluation:criteria')}?year={year}")
+        return redirect(f"{reverse('evaluation:criteria')}?programme={programme.pk}&year={year}")
     return render(
         request,
         "evaluation/criteria.html",
@@ -121,6 +136,7 @@ def criteria(request):
             "programme": programme,
             "year": year,
             "years": _years(programme),
+            "programmes": _programmes(),
             "criteria": criteria_for(programme, year),
             "can_set": may_set_criteria(request.user),
         },
@@ -132,7 +148,7 @@ def criteria(request):
 def criterion_edit(request, pk: int | None = None):
     if not may_set_criteria(request.user):
         raise Http404("Not allowed")
-    programme = _programme()
+    programme = _programme(request)
     if pk is None:
         instance = Criterion(programme=programme, year=_year(request, programme))
     else:
@@ -154,7 +170,7 @@ def criterion_edit(request, pk: int | None = None):
                 form.add_error(name if name in form.fields else None, errors)
         else:
             messages.success(request, _("The criterion was saved."))
-            return redirect(f"{reverse('evaluation:criteria')}?year={saved.year}")
+            return redirect(f"{reverse('evaluation:criteria')}?programme={saved.programme_id}&year={saved.year}")
     return render(
         request,
         "evaluation/criterion.html",
@@ -167,7 +183,7 @@ def criterion_edit(request, pk: int | None = None):
 @require_GET
 def ranking_pdf(request):
     _require_reader(request.user)
-    programme = _programme()
+    programme = _programme(request)
     year = _year(request, programme)
     context = exports.ranking_context(programme, year)
     response = HttpResponse(
@@ -182,7 +198,7 @@ def ranking_pdf(request):
 @require_GET
 def ranking_xlsx(request):
     _require_reader(request.user)
-    programme = _programme()
+    programme = _programme(request)
     year = _year(request, programme)
     response = HttpResponse(exports.ranking_xlsx(programme, year), content_type=XLSX_TYPE)
     filename = download_name("xep-hang-iso", str(year), day=dt.date(year, 12, 31), extension="xlsx")

@@ -8,6 +8,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,8 +31,21 @@ from rollout.services import ConcurrentEditError
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _programme() -> Programme:
-    programme = Programme.objects.current()
+def _programmes() -> list[Programme]:
+    return list(Programme.objects.order_by("-start_date"))
+
+
+def _programme(request) -> Programme:
+    """The programme asked for (``?programme=``), else the latest to start whose agencies hold certificates or
+    declarations (those who maintain a system), else the current one."""
+    raw = request.GET.get("programme", "").strip()
+    if raw:
+        programme = Programme.objects.filter(pk=raw).first() if raw.isdigit() else None
+        if programme is None:
+            raise Http404("No such programme")
+        return programme
+    holding = Programme.objects.filter(Q(plans__certificates__isnull=False) | Q(plans__declarations__isnull=False))
+    programme = holding.order_by("-start_date").first() or Programme.objects.current()
     if programme is None:
         raise Http404("No programme")
     return programme
@@ -61,7 +75,7 @@ def _years(programme: Programme) -> list[int]:
 @login_required
 @require_GET
 def index(request):
-    programme = _programme()
+    programme = _programme(request)
     year = _year(request, programme)
     agencies = agencies_for_user(request.user).order_by("group", "name")
     rows = [r for r in year_records(programme, year, agencies).values() if r.document is not None or r.report]
@@ -72,6 +86,7 @@ def index(request):
             "programme": programme,
             "year": year,
             "years": _years(programme),
+            "programmes": _programmes(),
             "rows": rows,
             "counts": summary.filing_counts(rows),
             "province": may_read_province_summary(request.user),
@@ -83,7 +98,7 @@ def index(request):
 @require_GET
 def agency(request, code: str):
     item = agency_for_user(request.user, code)
-    programme = _programme()
+    programme = _programme(request)
     year = _year(request, programme)
     return render(
         request,
@@ -93,6 +108,7 @@ def agency(request, code: str):
             "programme": programme,
             "year": year,
             "years": _years(programme),
+            "programmes": _programmes(),
             "records": agency_year(programme, year, item),
             "can_edit": can(request.user, item, Access.MANAGE),
         },
@@ -135,7 +151,7 @@ def _edit(request, *, instance, form_class, template, agency, created_message, f
 @require_http_methods(["GET", "POST"])
 def activity_new(request, code: str):
     item = agency_for_user(request.user, code, Access.MANAGE)
-    instance = MaintenanceActivity(agency=item, programme=_programme())
+    instance = MaintenanceActivity(agency=item, programme=_programme(request))
     return _edit(
         request,
         instance=instance,
@@ -165,7 +181,7 @@ def activity(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def action_new(request, code: str):
     item = agency_for_user(request.user, code, Access.MANAGE)
-    instance = CorrectiveAction(agency=item, programme=_programme())
+    instance = CorrectiveAction(agency=item, programme=_programme(request))
     return _edit(
         request,
         instance=instance,
@@ -198,7 +214,7 @@ def action(request, pk: int):
 def annual_report(request, code: str, year: int):
     """The agency's report for the year: read by everyone who sees the agency; filed by its ISO officer in a
     form prefilled from the year's records."""
-    programme = _programme()
+    programme = _programme(request)
     access = Access.MANAGE if request.method == "POST" else Access.VIEW
     item = agency_for_user(request.user, code, access)
     if not programme.start_date.year <= year <= timezone.localdate().year:
@@ -224,7 +240,8 @@ def annual_report(request, code: str, year: int):
             _add_errors(form, error)
         else:
             messages.success(request, _("The annual report was filed with DOST."))
-            return redirect(f"{reverse('maintenance:agency', kwargs={'code': item.code})}?year={year}")
+            url = reverse("maintenance:agency", kwargs={"code": item.code})
+            return redirect(f"{url}?programme={programme.pk}&year={year}")
     return render(
         request,
         "maintenance/annual_report.html",
@@ -249,7 +266,7 @@ def _require_province_reader(user) -> None:
 @require_GET
 def summary_pdf(request):
     _require_province_reader(request.user)
-    programme = _programme()
+    programme = _programme(request)
     year = _year(request, programme)
     context = summary.province_summary(programme, year)
     content = render_pdf("maintenance/pdf/summary.html", context, request=request)
@@ -263,7 +280,7 @@ def summary_pdf(request):
 @require_GET
 def summary_xlsx(request):
     _require_province_reader(request.user)
-    programme = _programme()
+    programme = _programme(request)
     year = _year(request, programme)
     response = HttpResponse(summary.summary_xlsx(programme, year), content_type=XLSX_TYPE)
     filename = download_name("bao-cao-duy-tri-iso", str(year), day=dt.date(year, 12, 31), extension="xlsx")
