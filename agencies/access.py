@@ -15,13 +15,15 @@ DOST, the committee's standing body that guides the agencies' plans (directive p
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import get_objects_for_user
 
-from agencies.models import COMMITTEE_GROUP, DOST_GROUP, Agency, UserRole
+from agencies.models import COMMITTEE_GROUP, DOST_GROUP, SECRETARIAT_GROUP, Agency, CoordinatingRole, UserRole
 
 
 class Access(StrEnum):
@@ -45,6 +47,15 @@ def is_dost(user) -> bool:
     return user.is_authenticated and (user.is_superuser or DOST_GROUP in _group_names(user))
 
 
+def is_secretariat(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or SECRETARIAT_GROUP in _group_names(user))
+
+
+def is_administrator(user) -> bool:
+    """Administers the portal (users, their roles, agencies, programmes): the committee's secretariat and DOST."""
+    return is_secretariat(user) or is_dost(user)
+
+
 def is_overseer(user) -> bool:
     """Oversees the rollout: urges agencies and follows the reminders; the provincial committee and DOST."""
     return is_committee(user) or is_dost(user)
@@ -56,7 +67,7 @@ def is_reviewer(user) -> bool:
 
 
 def sees_all_agencies(user) -> bool:
-    return is_overseer(user) or (user.is_authenticated and user.role == UserRole.VIEWER)
+    return is_overseer(user) or is_secretariat(user) or (user.is_authenticated and user.role == UserRole.VIEWER)
 
 
 def agencies_for_user(user, access: Access = Access.VIEW) -> QuerySet[Agency]:
@@ -109,3 +120,38 @@ def acts_for(user, duty: str) -> bool:
         return True
     agency = user.agency if user.agency_id else None
     return agency is not None and user.role == UserRole.VIEWER and agency.coordinating_role == duty
+
+
+@dataclass(frozen=True)
+class Ability:
+    """One line of "who can do what": what the user may do, and where."""
+
+    what: str
+    where: str
+
+
+def abilities_of(user) -> list[Ability]:
+    """What this user may do, read from the rules above (the same answers every page gets)."""
+    if not user.is_active:
+        return []
+    everywhere = _("every agency of the province")
+    abilities = []
+    if sees_all_agencies(user):
+        abilities.append(Ability(_("Read plans, progress and records"), everywhere))
+    else:
+        for agency in agencies_for_user(user, Access.VIEW):
+            abilities.append(Ability(_("Read plans, progress and records"), agency.name))
+    for agency in agencies_for_user(user, Access.MANAGE) if not user.is_superuser else []:
+        abilities.append(Ability(_("Change the steering committee, plan, milestones and evidence"), agency.name))
+    for agency in agencies_for_user(user, Access.APPROVE_AS_HEAD) if not user.is_superuser else []:
+        abilities.append(Ability(_("Approve the plan as the agency's head"), agency.name))
+    if is_overseer(user):
+        abilities.append(Ability(_("Urge late agencies"), everywhere))
+    if is_reviewer(user):
+        abilities.append(Ability(_("Review plans (approve or return)"), everywhere))
+    if is_administrator(user):
+        abilities.append(Ability(_("Administer users, their roles, agencies and programmes"), everywhere))
+    for duty, label in CoordinatingRole.choices:
+        if acts_for(user, duty) and not user.is_superuser:
+            abilities.append(Ability(_("Act for %(duty)s") % {"duty": label}, everywhere))
+    return abilities

@@ -19,6 +19,9 @@ from agencies.dates import DateChecks, not_in_future
 
 COMMITTEE_GROUP = "provincial steering committee"
 DOST_GROUP = "DOST coordinator"
+# The committee's secretariat administers the portal: users by invitation, agencies, programmes.
+SECRETARIAT_GROUP = "secretariat administrator"
+PROVINCE_WIDE_GROUPS = (COMMITTEE_GROUP, DOST_GROUP, SECRETARIAT_GROUP)
 
 
 class AgencyKind(models.TextChoices):
@@ -228,6 +231,13 @@ class Agency(models.Model):
         return " ".join(title + name)
 
     @property
+    def may_hold_province_scope(self) -> bool:
+        """Only the provincial People's Committee and the departments/sectors hold staff who read or act across
+        the province (viewers, committee members, DOST coordinators, the secretariat); a district's or a
+        commune's staff never do."""
+        return self.group in (AgencyGroup.PROVINCE, AgencyGroup.DEPARTMENTS)
+
+    @property
     def is_active(self) -> bool:
         today = timezone.localdate()
         return self.active_from <= today and (self.active_to is None or self.active_to >= today)
@@ -272,6 +282,12 @@ class User(AbstractUser):
         super().clean()
         if self.role and not self.agency_id:
             raise ValidationError({"agency": _("A user with a role in an agency must belong to that agency.")})
+        if self.role == UserRole.VIEWER and self.agency_id and not self.agency.may_hold_province_scope:
+            raise ValidationError({
+                "role": _("A viewer reads the whole province: only the staff of the provincial People's Committee "
+                          "or of a department or sector may be one, not the staff of %(agency)s.")
+                % {"agency": self.agency}
+            })
 
     @property
     def display_name(self) -> str:

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "funding",
     "imports",
     "library",
+    "administration",
     "reports",
     "api",
 ]

@@ -42,6 +42,7 @@ urlpatterns = [
     path("account/", include("api.urls_account")),
     path("public/", include("reports.urls_public")),
     path("imports/", include("imports.urls")),
+    path("administration/", include("administration.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -74,6 +74,11 @@ def reviewers_only(other=404) -> dict[str, object]:
     return {**everyone(other), DOST: 200}
 
 
+def administrators_only(allowed=200) -> dict[str, object]:
+    """Administering the portal: the committee's secretariat and DOST."""
+    return {**everyone(404), DOST: allowed}
+
+
 def overseers_only(other=404) -> dict[str, object]:
     return {**everyone(other), DOST: 200, COMMITTEE: 200}
 
@@ -264,10 +269,21 @@ ROWS += [
     Row("evaluation:criterion", lambda w: {"pk": w.criterion.pk}, {**everyone(404), COMMITTEE: 200}),
     Row("evaluation:ranking_pdf", expected={**everyone(404), DOST: 200, COMMITTEE: 200, HOME_AFFAIRS: 200}),
     Row("evaluation:ranking_xlsx", expected={**everyone(404), DOST: 200, COMMITTEE: 200, HOME_AFFAIRS: 200}),
+    # Administration: the committee's secretariat and DOST
+    Row("administration:users", expected=administrators_only()),
+    Row("administration:invite", expected=administrators_only()),
+    Row("administration:bulk", expected=administrators_only()),
+    Row("administration:user", lambda w: {"pk": w.officer_a.pk}, administrators_only()),
+    Row("administration:user", {"pk": 999_999}, everyone(404)),
+    Row("administration:set_active", lambda w: {"pk": w.officer_a.pk}, administrators_only(REDIRECT),
+        method="post", data={"active": "0"}),
+    Row("administration:reset_password", lambda w: {"pk": w.officer_a.pk}, administrators_only(REDIRECT),
+        method="post"),
+    Row("administration:agency_access", lambda w: {"code": w.agency_a.code}, administrators_only()),
 ]
 COVERED_NAMESPACES = [
     "agencies", "procedures", "training", "funding", "library", "account", "public", "imports", "maintenance",
-    "evaluation",
+    "evaluation", "administration",
 ]
 
 
@@ -291,7 +307,8 @@ def world(agency_a, agency_b, officer_a):
     change_set_a = ChangeSet(kind="milestones", uploaded_by=officer_a, original_name="a.xlsx", sha256="0" * 64)
     change_set_a.file.save("a.xlsx", ContentFile(empty_workbook()), save=True)
     return types.SimpleNamespace(
-        agency_a=agency_a, agency_b=agency_b, member_a=member_a, member_b=member_b, token_a=token_a,
+        agency_a=agency_a, agency_b=agency_b, officer_a=officer_a, member_a=member_a, member_b=member_b,
+        token_a=token_a,
         calendar_key_a=calendar_key_a, change_set_a=change_set_a, **rollout_world(agency_a, agency_b),
         **procedures_world(agency_a, agency_b),
         **training_world(agency_a),
