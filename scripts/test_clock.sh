@@ -4,7 +4,9 @@
 # Asia/Ho_Chi_Minh is a day ahead of UTC. A test that reads the wall clock fails at one of them.
 #   scripts/test_clock.sh                 — the four times
 #   scripts/test_clock.sh "2010-06-30 23:59"   — any time `date -d` understands
-# PYTEST_ARGS is passed on to pytest.
+# PYTEST_ARGS is passed on to pytest. Tests marked machine_clock are left out: they time a wait in a thread (a lock
+# or event with a timeout), and libfaketime 0.9 fakes the monotonic clock those waits are computed from without
+# faking the wait itself (sem_clockwait), so the wait never ends.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export TZ=Asia/Ho_Chi_Minh
@@ -15,7 +17,8 @@ failed=()
 for when in "${times[@]}"; do
   echo "== the suite at $(date -d "$when" '+%Y-%m-%d %H:%M %Z')"
   # shellcheck disable=SC2086
-  faketime "$when" .venv/bin/python -m pytest -p no:cacheprovider -q ${PYTEST_ARGS:-} || failed+=("$when")
+  faketime "$when" .venv/bin/python -m pytest -p no:cacheprovider -q -m "not machine_clock" ${PYTEST_ARGS:-} \
+    || failed+=("$when")
 done
 if [ "${#failed[@]}" -gt 0 ]; then
   printf 'The suite failed at: %s\n' "${failed[@]}"

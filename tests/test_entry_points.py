@@ -89,6 +89,7 @@ def test_a_worker_without_its_database_stops_with_one_line():
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.machine_clock
 def test_beat_without_its_database_backs_off_with_one_line_per_attempt():
     with pytest.raises(subprocess.TimeoutExpired) as waited:
         run(

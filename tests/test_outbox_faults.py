@@ -13,7 +13,7 @@ from rollout.notices import schedules
 from tests.integration import send_task, tasks_sent_to, wait_for
 from tests.test_celery_integration import SWEEP_DAY, due_reminders, run_the_sender_every, start_beat
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.machine_clock]  # the worker's lease keeper waits in a thread
 
 
 @pytest.mark.django_db(transaction=True)

@@ -427,6 +427,7 @@ def test_a_take_over_counts_as_an_attempt_and_the_last_one_gives_the_reminder_up
     assert "The sender stopped before the message was marked sent" in page.content.decode()
 
 
+@pytest.mark.machine_clock
 @pytest.mark.django_db(transaction=True)  # the keeper renews from its own thread and connection
 def test_the_lease_is_renewed_while_a_slow_send_is_in_flight(milestone, people, settings, monkeypatch):
     settings.REMINDER_SEND_LEASE_SECONDS = 1
