@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from administration.services import GROUPS_FOR_BULK_CREATION
+from agencies.widgets import DayInput
+from rollout.models import Programme
 from agencies.models import COMMITTEE_GROUP, DOST_GROUP, SECRETARIAT_GROUP, Agency, AgencyGroup, UserRole
 
 PROVINCE_WIDE_CHOICES = [
@@ -46,3 +48,37 @@ class BulkForm(forms.Form):
 class UserFilterForm(forms.Form):
     q = forms.CharField(label=_("Name, user name or e-mail"), required=False)
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.order_by("name"), required=False)
+
+
+class AgencyForm(forms.ModelForm):
+    class Meta:
+        model = Agency
+        fields = ["code", "name", "kind", "parent", "gso_code", "head_name", "head_title", "email", "active_from"]
+        widgets = {"active_from": DayInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Agency.objects.current().order_by("name")
+        if self.instance.pk:
+            # The code names the agency's accounts and addresses: it stays.
+            del self.fields["code"]
+            self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(pk=self.instance.pk)
+
+
+class CloseAgencyForm(forms.Form):
+    active_to = forms.DateField(label=_("Closed on"), widget=DayInput())
+
+
+class ProgrammeForm(forms.ModelForm):
+    mandatory_groups = forms.MultipleChoiceField(
+        label=_("Mandatory groups"),
+        choices=AgencyGroup.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Groups of agencies that must complete; the others are encouraged."),
+    )
+
+    class Meta:
+        model = Programme
+        fields = ["name", "legal_basis", "regime", "iso_edition", "start_date", "target_date", "mandatory_groups"]
+        widgets = {"start_date": DayInput(), "target_date": DayInput()}

@@ -17,8 +17,9 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from administration.models import RoleChange, RoleChangeKind
-from agencies.models import PROVINCE_WIDE_GROUPS, Agency, AgencyGroup, User, UserRole
+from agencies.models import PROVINCE_WIDE_GROUPS, Agency, AgencyGroup, SteeringCommittee, User, UserRole
 from agencies.services import sync_agency_permissions
+from rollout.models import ImplementationPlan, PlanStatus, Programme
 
 
 def describe_role(user: User) -> str:
@@ -188,3 +189,51 @@ def create_accounts_for_group(group: str, *, by: User | None) -> list[User]:
 
 
 GROUPS_FOR_BULK_CREATION = [g for g in AgencyGroup if g != AgencyGroup.PROVINCE]
+
+
+@transaction.atomic
+def save_agency(agency: Agency, *, by: User | None) -> Agency:
+    """Create or change an agency (its name, kind and so its group, parent); the history records who and when."""
+    agency._history_user = by
+    agency.full_clean()
+    agency.save()
+    if not hasattr(agency, "steering_committee"):
+        SteeringCommittee.objects.create(agency=agency)
+    return agency
+
+
+@transaction.atomic
+def close_agency(agency: Agency, day, *, by: User | None) -> None:
+    """An agency closes on a day; one with a plan not yet completed is refused, so no work is orphaned."""
+    open_plans = ImplementationPlan.objects.filter(agency=agency).exclude(status=PlanStatus.COMPLETED)
+    if open_plans.exists():
+        raise ValidationError(
+            _("%(agency)s still has a plan that is not completed (%(programme)s): it cannot be closed.")
+            % {"agency": agency, "programme": open_plans.select_related("programme").first().programme}
+        )
+    agency.active_to = day
+    save_agency(agency, by=by)
+
+
+@transaction.atomic
+def reopen_agency(agency: Agency, *, by: User | None) -> None:
+    agency.active_to = None
+    save_agency(agency, by=by)
+
+
+@transaction.atomic
+def save_programme(programme: Programme, *, by: User | None) -> Programme:
+    programme._history_user = by
+    programme.full_clean()
+    programme.save()
+    return programme
+
+
+@transaction.atomic
+def mark_current(programme: Programme, *, by: User | None) -> None:
+    """The programme pages show by default; only one is."""
+    for other in Programme.objects.select_for_update().filter(is_current=True).exclude(pk=programme.pk):
+        other.is_current = False
+        save_programme(other, by=by)
+    programme.is_current = True
+    save_programme(programme, by=by)

@@ -13,10 +13,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from administration import services
 from administration.access import require_administrator, user_for_administrator
-from administration.forms import BulkForm, InviteForm, RoleForm, UserFilterForm
+from administration.forms import (
+    AgencyForm,
+    BulkForm,
+    CloseAgencyForm,
+    InviteForm,
+    ProgrammeForm,
+    RoleForm,
+    UserFilterForm,
+)
 from administration.models import RoleChange
 from agencies.access import abilities_of
 from agencies.models import PROVINCE_WIDE_GROUPS, Agency, User
+from rollout.models import Programme
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -162,3 +171,100 @@ def agency_access(request, code: str):
             "province_wide": [(person, abilities_of(person)) for person in province_wide],
         },
     )
+
+
+@login_required
+@require_GET
+def agencies(request):
+    require_administrator(request.user)
+    listed = Agency.objects.select_related("parent").order_by("group", "name")
+    return render(request, "administration/agencies.html", {"agencies": listed})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_edit(request, code: str | None = None):
+    require_administrator(request.user)
+    agency = get_object_or_404(Agency, code=code) if code else Agency()
+    form = AgencyForm(request.POST or None, instance=agency)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_agency(form.instance, by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The agency was saved."))
+            return redirect("administration:agencies")
+    close_form = CloseAgencyForm(request.POST if "active_to" in request.POST else None)
+    return render(
+        request,
+        "administration/agency_form.html",
+        {
+            "form": form,
+            "agency": agency if agency.pk else None,
+            "close_form": close_form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def agency_close(request, code: str):
+    require_administrator(request.user)
+    agency = get_object_or_404(Agency, code=code)
+    if request.POST.get("reopen") == "1":
+        services.reopen_agency(agency, by=request.user)
+        messages.success(request, _("The agency was reopened."))
+        return redirect("administration:agency_edit", code=agency.code)
+    form = CloseAgencyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.close_agency(agency, form.cleaned_data["active_to"], by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The agency was closed."))
+    else:
+        messages.error(request, _("Give the day the agency closed, as dd/mm/yyyy."))
+    return redirect("administration:agency_edit", code=agency.code)
+
+
+@login_required
+@require_GET
+def programmes(request):
+    require_administrator(request.user)
+    return render(request, "administration/programmes.html", {"programmes": Programme.objects.all()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_edit(request, pk: int | None = None):
+    require_administrator(request.user)
+    programme = get_object_or_404(Programme, pk=pk) if pk else Programme()
+    form = ProgrammeForm(request.POST or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_programme(form.instance, by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The programme was saved."))
+            return redirect("administration:programmes")
+    return render(
+        request,
+        "administration/programme_form.html",
+        {
+            "form": form,
+            "programme": programme if programme.pk else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def programme_current(request, pk: int):
+    require_administrator(request.user)
+    programme = get_object_or_404(Programme, pk=pk)
+    services.mark_current(programme, by=request.user)
+    messages.success(request, _("%(programme)s is now shown by default.") % {"programme": programme})
+    return redirect("administration:programmes")

@@ -280,6 +280,16 @@ ROWS += [
     Row("administration:reset_password", lambda w: {"pk": w.officer_a.pk}, administrators_only(REDIRECT),
         method="post"),
     Row("administration:agency_access", lambda w: {"code": w.agency_a.code}, administrators_only()),
+    Row("administration:agencies", expected=administrators_only()),
+    Row("administration:agency_new", expected=administrators_only()),
+    Row("administration:agency_edit", lambda w: {"code": w.agency_b.code}, administrators_only()),
+    Row("administration:agency_close", lambda w: {"code": w.agency_b.code}, administrators_only(REDIRECT),
+        method="post", data={"reopen": "1"}),
+    Row("administration:programmes", expected=administrators_only()),
+    Row("administration:programme_new", expected=administrators_only()),
+    Row("administration:programme_edit", lambda w: {"pk": w.plan_a.programme_id}, administrators_only()),
+    Row("administration:programme_current", lambda w: {"pk": w.plan_a.programme_id},
+        administrators_only(REDIRECT), method="post"),
 ]
 COVERED_NAMESPACES = [
     "agencies", "procedures", "training", "funding", "library", "account", "public", "imports", "maintenance",
