@@ -4,9 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from administration.services import GROUPS_FOR_BULK_CREATION
+from agencies.models import COMMITTEE_GROUP, DOST_GROUP, SECRETARIAT_GROUP, Agency, AgencyGroup, UserRole
 from agencies.widgets import DayInput
 from rollout.models import Programme
-from agencies.models import COMMITTEE_GROUP, DOST_GROUP, SECRETARIAT_GROUP, Agency, AgencyGroup, UserRole
 
 PROVINCE_WIDE_CHOICES = [
     (COMMITTEE_GROUP, _("Member of the provincial steering committee")),
