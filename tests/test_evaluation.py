@@ -224,7 +224,7 @@ def test_an_officer_sees_only_their_own_agencys_score_with_its_reasons(login, pr
     page = client.get(reverse("evaluation:index"), {"year": YEAR})
     assert [s.agency.code for _group, members in page.context["groups"] for s in members] == ["SKHCN"]
     own = client.get(reverse("evaluation:agency", args=["SKHCN"]), {"year": YEAR}).content.decode()
-    assert "1 of 2 corrective actions due in the year closed on time" in own
+    assert "1/2 hành động khắc phục đến hạn trong năm hoàn thành đúng hạn" in own
     assert client.get(reverse("evaluation:agency", args=["STP"]), {"year": YEAR}).status_code == 404
     assert client.get(reverse("evaluation:ranking_xlsx"), {"year": YEAR}).status_code == 404
 
@@ -236,7 +236,8 @@ def test_home_affairs_reads_the_ranking_xlsx_with_every_point_and_reason(login, 
     assert rows[1][1:6] == (1, "SKHCN", "Sở Khoa học và Công nghệ", 92.5, 100)
     assert rows[1][6:] == (10, 20, 30, 10, 10, 5, 7.5)
     reasons = list(workbook.worksheets[1].iter_rows(values_only=True))
-    assert ("STP", "Sở Tư pháp", "Annual report filed", 5, "filed late, on 20/12/2010 (due by 15/12/2010)") in reasons
+    late = ("STP", "Sở Tư pháp", "Nộp báo cáo hằng năm", 5, "nộp muộn, ngày 20/12/2010 (hạn 15/12/2010)")
+    assert late in reasons
 
 
 def test_the_committee_reads_the_ranking_pdf_by_group(login, programme, province, committee_user):

@@ -190,7 +190,7 @@ def test_more_actions_closed_than_raised_is_refused_with_a_message(login, agency
         },
     )
     assert response.status_code == 400
-    assert "More actions cannot be closed than were raised" in response.content.decode()
+    assert "không thể nhiều hơn số điểm không phù hợp phát hiện" in response.content.decode()
     assert not AnnualReport.objects.exists()
 
 
@@ -250,7 +250,7 @@ def test_the_summary_xlsx_reads_back_one_row_per_agency(login, agency_a, dost_us
     )
     response = login(dost_user).get(reverse("maintenance:summary_xlsx"), {"year": 2010})
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[1][:3] == ("SKHCN", "Sở Khoa học và Công nghệ", "Filed")
+    assert rows[1][:3] == ("SKHCN", "Sở Khoa học và Công nghệ", "Đã nộp đúng hạn")
     assert rows[1][4] == 2
 
 
