@@ -237,6 +237,28 @@ class Agency(models.Model):
         commune's staff never do."""
         return self.group in (AgencyGroup.PROVINCE, AgencyGroup.DEPARTMENTS)
 
+    def lineage(self) -> tuple[list[Agency], list[Agency]]:
+        """Its predecessors (the agencies it succeeded, and theirs; the most recently closed first) and its
+        successors (its successor, that one's, and so on, in order), read from ``successor``. A loop in the
+        records ends the walk instead of repeating it. One query per generation."""
+        seen = {self.pk}
+        predecessors: list[Agency] = []
+        generation = [self.pk]
+        while generation:
+            found = list(
+                Agency.objects.filter(successor__in=generation).exclude(pk__in=seen).order_by("-active_to", "code")
+            )
+            predecessors += found
+            seen.update(agency.pk for agency in found)
+            generation = [agency.pk for agency in found]
+        successors: list[Agency] = []
+        current = self
+        while current.successor_id and current.successor_id not in seen:
+            current = Agency.objects.get(pk=current.successor_id)
+            successors.append(current)
+            seen.add(current.pk)
+        return predecessors, successors
+
     @property
     def is_active(self) -> bool:
         today = timezone.localdate()

@@ -47,8 +47,18 @@ def agency_detail(request, code: str):
         agencies_for_user(request.user).filter(parent=agency).order_by("code")
         if agency.group in (AgencyGroup.PROVINCE, AgencyGroup.DISTRICTS, AgencyGroup.DEPARTMENTS) else None
     )
+    predecessors, successors = agency.lineage()
+    # Earlier and later agencies are named to everyone who sees this one, linked only where the link would open.
+    openable = set(
+        agencies_for_user(request.user)
+        .filter(pk__in=[a.pk for a in predecessors + successors])
+        .values_list("pk", flat=True)
+    )
     return render(request, "agencies/agency_detail.html", {
         "agency": agency,
+        "predecessors": predecessors,
+        "successors": successors,
+        "openable": openable,
         "committee": committee,
         "members": committee.members.select_related("user") if committee else [],
         "children": children,
