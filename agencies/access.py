@@ -18,12 +18,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import get_objects_for_user
 
-from agencies.models import COMMITTEE_GROUP, DOST_GROUP, SECRETARIAT_GROUP, Agency, CoordinatingRole, UserRole
+from agencies.models import (
+    COMMITTEE_GROUP,
+    DOST_GROUP,
+    SECRETARIAT_GROUP,
+    Agency,
+    AgencyKind,
+    CoordinatingRole,
+    UserRole,
+)
+
+DISTRICT_KINDS = (AgencyKind.DISTRICT, AgencyKind.TOWN, AgencyKind.CITY)
 
 
 class Access(StrEnum):
@@ -70,6 +80,24 @@ def sees_all_agencies(user) -> bool:
     return is_overseer(user) or is_secretariat(user) or (user.is_authenticated and user.role == UserRole.VIEWER)
 
 
+def overseen_district_id(user) -> int | None:
+    """The district whose communes, wards, townships and public units this user oversees: the ISO officer's
+    or the head's own district, town or city People's Committee (directive point 2: the district organises its
+    communes). They read those units' records and urge them; they change nothing of theirs."""
+    if not user.is_authenticated or user.role not in (UserRole.ISO_OFFICER, UserRole.AGENCY_HEAD):
+        return None
+    if not hasattr(user, "_iso_district_id"):
+        agency = user.agency if user.agency_id else None
+        user._iso_district_id = agency.pk if agency is not None and agency.kind in DISTRICT_KINDS else None
+    return user._iso_district_id
+
+
+def may_urge(user, agency: Agency) -> bool:
+    """The committee and DOST urge any agency; a district's officer and head urge the units of their district."""
+    district = overseen_district_id(user)
+    return is_overseer(user) or (district is not None and agency.parent_id == district)
+
+
 def agencies_for_user(user, access: Access = Access.VIEW) -> QuerySet[Agency]:
     """Agencies the user may see (VIEW) or act on (MANAGE, APPROVE_AS_HEAD)."""
     access = Access(access)
@@ -79,9 +107,11 @@ def agencies_for_user(user, access: Access = Access.VIEW) -> QuerySet[Agency]:
         return Agency.objects.all()
     if user.is_superuser:
         return Agency.objects.all()
-    return get_objects_for_user(
-        user, access.value, klass=Agency, accept_global_perms=False, with_superuser=False
-    )
+    granted = get_objects_for_user(user, access.value, klass=Agency, accept_global_perms=False, with_superuser=False)
+    district = overseen_district_id(user) if access is Access.VIEW else None
+    if district is None:
+        return granted
+    return Agency.objects.filter(Q(pk__in=granted.values("pk")) | Q(parent_id=district))
 
 
 def restrict(queryset: QuerySet, user, access: Access = Access.VIEW, *, agency_field: str = "agency") -> QuerySet:
@@ -104,6 +134,8 @@ def can(user, agency: Agency, access: Access) -> bool:
     """For templates and menus: may this user act on this agency? (Views use the lookups above.)"""
     access = Access(access)
     if access is Access.VIEW and sees_all_agencies(user):
+        return True
+    if access is Access.VIEW and agency.parent_id is not None and agency.parent_id == overseen_district_id(user):
         return True
     return user.is_authenticated and (user.is_superuser or user.has_perm(access.value, agency))
 
@@ -147,6 +179,9 @@ def abilities_of(user) -> list[Ability]:
         abilities.append(Ability(_("Approve the plan as the agency's head"), agency.name))
     if is_overseer(user):
         abilities.append(Ability(_("Urge late agencies"), everywhere))
+    elif (district := overseen_district_id(user)) is not None:
+        abilities.append(Ability(_("Read and urge the communes and public units of the district"),
+                                 Agency.objects.get(pk=district).name))
     if is_reviewer(user):
         abilities.append(Ability(_("Review plans (approve or return)"), everywhere))
     if is_administrator(user):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from agencies.access import agency_for_user, is_overseer
+from agencies.access import agency_for_user, may_urge
 from rollout.letters import urging_letter_filename, urging_letter_pdf
 from rollout.models import ImplementationPlan, Programme, UrgeRecord
 from rollout.urging import MESSAGE_MAX_LENGTH, urge_agency, urge_recipients
@@ -47,7 +47,7 @@ def urge_history(agency, limit: int = 10):
 @require_http_methods(["GET", "POST"])
 def urge(request, code: str):
     agency = agency_for_user(request.user, code)
-    if not is_overseer(request.user):
+    if not may_urge(request.user, agency):
         raise PermissionDenied
     form = UrgeForm(request.POST or None, initial={"programme": Programme.objects.current()})
     if request.method == "POST" and form.is_valid():
@@ -97,7 +97,7 @@ def urge_letter(request, code: str, programme: int):
     """The formal urging letter of the agency's plan in the programme, as it would go out today: shown in the
     browser (preview) or, with ``?download=1``, saved as a file."""
     agency = agency_for_user(request.user, code)
-    if not is_overseer(request.user):
+    if not may_urge(request.user, agency):
         raise Http404("Not an overseer")
     plan = get_object_or_404(
         ImplementationPlan.objects.select_related("agency", "programme"), agency=agency, programme_id=programme

@@ -31,7 +31,7 @@ from django.core.files.base import ContentFile
 from django.urls import get_resolver, reverse
 from openpyxl import Workbook
 
-from agencies.models import CommitteeMember
+from agencies.models import Agency, CommitteeMember
 from api.services import create_api_token, open_calendar_feed
 from evaluation.models import Criterion
 from funding.models import FundingLine
@@ -126,6 +126,17 @@ ROWS: list[Row] = [
     # Rollout: plans, milestones, evidence, certificates and declarations, review, registry
     Row("rollout:plan", lambda w: {"pk": w.plan_a.pk}, own_agency_only()),
     Row("rollout:plan", lambda w: {"pk": w.plan_b.pk}, {**everyone(200), OFFICER_A: 404, HEAD_A: 404}),
+    # A district oversees its communes and public units (agency B is the district of Văn Lâm): it reads and
+    # urges them and changes nothing of theirs; a commune of another district answers 404
+    Row("agencies:detail", lambda w: {"code": w.commune_b.code}, {**everyone(200), OFFICER_A: 404, HEAD_A: 404}),
+    Row("agencies:detail", lambda w: {"code": w.commune_elsewhere.code},
+        {**everyone(200), OFFICER_A: 404, HEAD_A: 404, OFFICER_B: 404}),
+    Row("rollout:plan", lambda w: {"pk": w.plan_commune_b.pk}, {**everyone(200), OFFICER_A: 404, HEAD_A: 404}),
+    Row("rollout:plan_revise", lambda w: {"pk": w.plan_commune_b.pk}, everyone(404)),
+    Row("rollout:urge", lambda w: {"code": w.commune_b.code},
+        {**everyone(404), OFFICER_B: 200, DOST: 200, COMMITTEE: 200, VIEWER: 403, HOME_AFFAIRS: 403}),
+    Row("rollout:urge", lambda w: {"code": w.commune_elsewhere.code},
+        {**everyone(404), DOST: 200, COMMITTEE: 200, VIEWER: 403, HOME_AFFAIRS: 403}),
     Row("rollout:my_plan", expected={**everyone(REDIRECT), DOST: 404, COMMITTEE: 404, VIEWER: 200, HOME_AFFAIRS: 200}),
     Row("rollout:plan_due_dates", lambda w: {"pk": w.plan_a.pk}, officer_a_only()),
     Row("rollout:plan_revise", lambda w: {"pk": w.plan_a.pk}, officer_a_only()),
@@ -325,7 +336,19 @@ def world(agency_a, agency_b, officer_a):
         funding_a=FundingLine.objects.create(agency=agency_a, year=2008, requested=100_000_000),
         **library_world(),
         **maintenance_world(agency_a),
+        **district_world(agency_b),
     )
+
+
+def district_world(agency_b) -> dict:
+    commune_b = Agency.objects.create(code="LACHONG", name="UBND xã Lạc Hồng", kind="commune", parent=agency_b)
+    elsewhere = Agency.objects.create(code="YENMY", name="UBND huyện Yên Mỹ", kind="district")
+    return {
+        "commune_b": commune_b,
+        "commune_elsewhere": Agency.objects.create(code="TANLAP", name="UBND xã Tân Lập", kind="commune",
+                                                   parent=elsewhere),
+        "plan_commune_b": make_plan(commune_b, Programme.objects.current()),
+    }
 
 
 def maintenance_world(agency_a) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from agencies.access import is_overseer
+from agencies.access import may_urge
 from rollout.models import Programme
 from rollout.urging import urge_recipients
 from rollout.views_urging import UrgeForm, letter_plans, urge_history
@@ -15,7 +15,7 @@ register = template.Library()
 @register.inclusion_tag("rollout/includes/urge_panel.html", takes_context=True)
 def urge_panel(context, agency):
     user = context["request"].user
-    overseer = is_overseer(user)
+    overseer = may_urge(user, agency)
     return {
         "agency": agency,
         "urges": urge_history(agency),
