@@ -188,7 +188,10 @@ class DeclarationSerializer(ModelSerializer):
 
 
 class ReminderSerializer(ModelSerializer):
-    agency = serializers.CharField(source="milestone.plan.agency.code", read_only=True)
+    agency = serializers.CharField(source="milestone.plan.agency.code", read_only=True, default=None)
+    # A plain string, not an enum: the kinds of notice grow with the apps that send them, and the published
+    # schema should not change each time one is added.
+    kind = serializers.CharField(read_only=True, help_text=_("The kind of notice, e.g. due_soon, overdue."))
 
     class Meta:
         model = ReminderLog
