@@ -166,3 +166,23 @@ def test_only_the_secretariat_and_dost_administer(client, officer_a, committee_u
     for person, status in ((officer_a, 404), (committee_user, 404), (dost_user, 200), (secretariat, 200)):
         client.force_login(person)
         assert client.get(reverse("administration:users")).status_code == status, person
+
+
+def test_the_demo_has_a_secretariat_administrator_and_the_accounts_of_communes_that_joined(db, settings):
+    import io
+
+    from django.core.management import call_command
+
+    from administration.demo import JOINED_COMMUNES_WITH_ACCOUNTS
+    from agencies.access import is_administrator
+
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+    assert is_administrator(User.objects.get(username="admin-vpubnd"))
+    officers = User.objects.filter(agency__group="communes", role=UserRole.ISO_OFFICER).select_related("agency")
+    assert officers.count() == JOINED_COMMUNES_WITH_ACCOUNTS
+    for officer in officers:
+        assert officer.agency.plans.filter(start_date__year__range=(2008, 2011)).exists()
+        assert agencies_for_user(officer, Access.MANAGE).get() == officer.agency
+        assert User.objects.get(username=f"head-{officer.agency.code.lower()}").check_password(settings.DEMO_PASSWORD)
+    assert RoleChange.objects.filter(by__username="admin-vpubnd").count() == 2 * JOINED_COMMUNES_WITH_ACCOUNTS
