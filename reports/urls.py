@@ -14,6 +14,7 @@ urlpatterns: list = [
     path("export/", views.export, name="export"),
     path("registers/<slug:register>.xlsx", registers.export, name="register_export"),
     path("certificates/", views.register, name="register"),
+    path("participation/", views.participation, name="participation"),
     path("jobs/<int:pk>/", views.job, name="job"),
     path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
 ]

@@ -20,12 +20,13 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from agencies.access import agency_for_user, sees_all_agencies
+from agencies.access import agencies_for_user, agency_for_user, sees_all_agencies
 from agencies.asof import read_as_of
 from agencies.models import TRACKED_GROUPS, Agency
 from reports import exports
 from reports.forms import AgencyReportForm, ExportForm, ReportForm
 from reports.models import JobState, ReportJob, report_filename
+from reports.participation import participation as participation_of
 from reports.register import PAGE_SIZE as REGISTER_PAGE_SIZE
 from reports.register import RegisterForm, register_records
 from reports.render import RENDERERS
@@ -224,4 +225,20 @@ def register(request):
             "formats": exports.FORMATS,
         },
         status=200 if form.is_valid() else 400,
+    )
+
+
+@login_required
+@require_GET
+def participation(request):
+    """The encouraged units that joined a programme, and when (the committee, DOST, viewers: the province; a
+    district: its own communes and units)."""
+    programmes = list(Programme.objects.order_by("-start_date"))
+    chosen = request.GET.get("programme", "")
+    programme = next((p for p in programmes if str(p.pk) == chosen), None) or Programme.objects.current()
+    if programme is None:
+        raise Http404("No programme")
+    figures = participation_of(programme, agencies_for_user(request.user))
+    return render(
+        request, "reports/participation.html", {"programme": programme, "programmes": programmes, **figures}
     )
