@@ -1,6 +1,11 @@
-"""Annual report reminders through the outbox (registered in ``MaintenanceConfig.ready``): 14 days before the
-programme's deadline and on the day to the ISO officers of every agency holding a certificate or declaration
-that has not filed; the day after the deadline, the missing report to its officers, its head and DOST."""
+"""Reminders of the maintenance cycle through the outbox (registered in ``MaintenanceConfig.ready``).
+
+* The annual report: 14 days before the programme's deadline and on the day to the ISO officers of every agency
+  holding a certificate or declaration that has not filed; the day after the deadline, the missing report to its
+  officers, its head and DOST.
+* Each audit, review or renewal not yet held: 14 days before it is due and on the day to the agency's ISO
+  officers; 7 days after, still not held, to its officers and head.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from agencies.models import DOST_GROUP, User, UserRole
-from maintenance.models import AnnualReport, report_deadline
+from maintenance.models import AnnualReport, MaintenanceActivity, report_deadline
 from maintenance.records import agencies_maintaining
 from rollout.models import Programme
 from rollout.models.reminders import ReminderKind, ReminderLog
@@ -96,7 +101,82 @@ def still_needed(log: ReminderLog) -> bool:
     return not AnnualReport.objects.filter(agency_id=agency_id, programme_id=log.programme_id, year=year).exists()
 
 
+ACTIVITY_STEPS = (14, 0)
+ACTIVITY_OVERDUE_DAYS = 7
+
+
+def activity_step_on(due_on: dt.date, day: dt.date) -> str | None:
+    days_left = (due_on - day).days
+    if days_left < 0:
+        return "late" if ACTIVITY_OVERDUE_DAYS <= -days_left <= ACTIVITY_OVERDUE_DAYS + LATE_WINDOW_DAYS else None
+    reached = [step for step in ACTIVITY_STEPS if days_left <= step]
+    return f"-{min(reached)}" if reached else None
+
+
+def activities_due(day: dt.date) -> list[ReminderLog]:
+    window = (day - dt.timedelta(days=ACTIVITY_OVERDUE_DAYS + LATE_WINDOW_DAYS), day + dt.timedelta(days=14))
+    activities = [
+        (activity, step)
+        for activity in MaintenanceActivity.objects.filter(held_on__isnull=True, due_on__range=window)
+        .filter(agency__active_from__lte=day)
+        .exclude(agency__active_to__lt=day)
+        if (step := activity_step_on(activity.due_on, day))
+    ]
+    users = list(
+        _users(
+            agency_id__in={a.agency_id for a, _step in activities},
+            role__in=[UserRole.ISO_OFFICER, UserRole.AGENCY_HEAD],
+        )
+    )
+    planned = []
+    for activity, step in activities:
+        roles = {UserRole.ISO_OFFICER, UserRole.AGENCY_HEAD} if step == "late" else {UserRole.ISO_OFFICER}
+        for user in users:
+            if user.agency_id == activity.agency_id and user.role in roles:
+                planned.append(
+                    ReminderLog(
+                        programme_id=activity.programme_id,
+                        kind=ReminderKind.MAINTENANCE_DUE,
+                        key=f"{activity.pk}/{activity.due_on.isoformat()}/{step}",
+                        recipient=user,
+                        email=user.email,
+                        for_date=day,
+                        reason=step,
+                    )
+                )
+    return planned
+
+
+def _activity(log: ReminderLog) -> MaintenanceActivity | None:
+    return MaintenanceActivity.objects.select_related("agency").filter(pk=log.key.split("/")[0]).first()
+
+
+def activity_context(log: ReminderLog) -> dict:
+    activity = _activity(log)
+    return {
+        "activity": activity,
+        "agency": activity.agency,
+        "late": log.reason == "late",
+        "activity_url": settings.SITE_URL + activity.get_absolute_url(),
+    }
+
+
+def activity_still_needed(log: ReminderLog) -> bool:
+    """Not once it is held, moved to another day, or deleted."""
+    activity = _activity(log)
+    return activity is not None and activity.held_on is None and log.key.split("/")[1] == activity.due_on.isoformat()
+
+
 def register() -> None:
+    sources.register(
+        sources.ReminderSource(
+            ReminderKind.MAINTENANCE_DUE,
+            activities_due,
+            activity_context,
+            "emails/notices/maintenance_due",
+            activity_still_needed,
+        )
+    )
     sources.register(
         sources.ReminderSource(ReminderKind.ANNUAL_REPORT, due, context, "emails/notices/annual_report", still_needed)
     )

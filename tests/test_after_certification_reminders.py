@@ -137,3 +137,23 @@ def test_a_reminder_claimed_before_the_report_was_filed_is_not_sent(certificate,
         outbox.send_pending()
     assert mail.outbox == []
     assert ReminderLog.objects.get(kind=ReminderKind.ANNUAL_REPORT).status == "cancelled"
+
+
+def test_an_audit_not_held_is_reminded_before_on_and_after_its_due_day_until_held(
+    certificate, officer_a, head_a, programme, agency_a
+):
+    from maintenance.models import ActivityKind, MaintenanceActivity
+
+    audit = MaintenanceActivity.objects.create(agency=agency_a, programme=programme, kind=ActivityKind.INTERNAL_AUDIT,
+                                               due_on=dt.date(2011, 6, 30))
+    sent = mails_by_day(dt.date(2011, 6, 1), dt.date(2011, 7, 31), officer_a.email)
+    assert list(sent) == [dt.date(2011, 6, 16), dt.date(2011, 6, 30), dt.date(2011, 7, 7)]
+    assert sent[dt.date(2011, 6, 16)][0].subject == (
+        "[ISO] Internal audit of Sở Khoa học và Công nghệ is due by 30/06/2011"
+    )
+    late = ReminderLog.objects.filter(kind=ReminderKind.MAINTENANCE_DUE, reason="late")
+    assert set(late.values_list("email", flat=True)) == {officer_a.email, head_a.email}
+    audit.due_on, audit.held_on = dt.date(2012, 6, 30), dt.date(2012, 6, 20)
+    audit.save()
+    later = mails_by_day(dt.date(2012, 6, 1), dt.date(2012, 7, 31), officer_a.email)
+    assert [m.subject for messages in later.values() for m in messages if "Internal audit" in m.subject] == []

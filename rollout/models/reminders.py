@@ -99,6 +99,7 @@ class ReminderKind(models.TextChoices):
     # Notices of the reminder sources (``rollout.notices.sources``), registered by the app owning the record.
     CERTIFICATE_EXPIRY = "certificate_expiry", _("Certificate expiry")
     ANNUAL_REPORT = "annual_report", _("Annual report to DOST")
+    MAINTENANCE_DUE = "maintenance_due", _("Maintenance activity due")
 
 
 ESCALATION_KINDS = (ReminderKind.ESCALATION_HEAD, ReminderKind.ESCALATION_COMMITTEE)
