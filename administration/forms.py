@@ -16,9 +16,7 @@ PROVINCE_WIDE_CHOICES = [
 
 
 class RoleForm(forms.Form):
-    agency = forms.ModelChoiceField(
-        label=_("Agency"), queryset=Agency.objects.current().order_by("name"), required=False
-    )
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none(), required=False)
     role = forms.ChoiceField(label=_("Role in the agency"), choices=[("", "—"), *UserRole.choices], required=False)
     groups = forms.MultipleChoiceField(
         label=_("Roles across the province"),
@@ -26,6 +24,11 @@ class RoleForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read on every request: "current" is today's.
+        self.fields["agency"].queryset = Agency.objects.current().order_by("name")
 
 
 class InviteForm(RoleForm):
