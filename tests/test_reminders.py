@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import threading
 import time
+from collections import Counter
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -289,6 +290,57 @@ def test_two_sweeps_racing_claim_each_reminder_once(milestone, people):
     assert sorted(message.to[0] for message in mail.outbox) == sorted(
         person.email for person in people.values()
     )
+
+
+def test_two_sweeps_racing_through_the_set_based_claim_claim_each_reminder_once(milestone, people):
+    day = DUE + dt.timedelta(days=31)
+    with at(day):
+        context_a, context_b = notice_sweep._SweepContext(day), notice_sweep._SweepContext(day)
+        [rows] = list(notice_sweep.milestone_batches(day, context_a.horizon))
+        planned_a = notice_sweep._plan_batch(rows, context_a)
+        planned_b = notice_sweep._plan_batch(rows, context_b)
+        claimed_a = notice_sweep._claim(planned_a, day, dry_run=False)
+        claimed_b = notice_sweep._claim(planned_b, day, dry_run=False)
+
+    assert sum(claimed_a.values()) == len(planned_a) == len(planned_b) == 4
+    assert claimed_b == Counter()
+    assert ReminderLog.objects.count() == 4
+
+
+def test_a_second_sweep_of_the_same_day_claims_nothing(milestone, plan, people):
+    Milestone.objects.create(plan=plan, number=5, name="Ban hành tài liệu", due_date=DUE + dt.timedelta(days=3))
+    with at(DUE + dt.timedelta(days=31)):
+        first = notice_sweep.run_sweep()
+        claimed = list(ReminderLog.objects.order_by("pk").values())
+        second = notice_sweep.run_sweep()
+
+    assert first.total == len(claimed) == 5  # an overdue notice per milestone; the head, DOST, the secretary
+    assert second.total == 0
+    assert list(ReminderLog.objects.order_by("pk").values()) == claimed
+
+
+CLAIM_DAYS = [DUE - dt.timedelta(days=14), DUE, DUE + dt.timedelta(days=8), DUE + dt.timedelta(days=31)]
+
+
+def claims_over_days() -> tuple[list[Counter], list[dict]]:
+    """Sweep ``CLAIM_DAYS`` on an empty log: what each sweep counted, and every row claimed (without its id)."""
+    ReminderLog.objects.all().delete()
+    counted = []
+    for day in CLAIM_DAYS:
+        with at(day):
+            counted.append(notice_sweep.run_sweep().by_kind)
+    rows = ReminderLog.objects.order_by("for_date", "milestone_id", "kind", "key", "recipient_id").values()
+    return counted, [{name: value for name, value in row.items() if name != "id"} for row in rows]
+
+
+def test_the_set_based_claim_makes_the_same_rows_as_the_orm_claim(milestone, plan, people, monkeypatch):
+    Milestone.objects.create(plan=plan, number=5, name="Ban hành tài liệu", due_date=DUE + dt.timedelta(days=3))
+    default_way = claims_over_days()
+    monkeypatch.setattr(outbox, "claims_in_one_statement", lambda: False)
+    orm_way = claims_over_days()
+
+    assert default_way == orm_way
+    assert len(default_way[1]) == sum(sum(counted.values()) for counted in default_way[0]) >= 10
 
 
 @pytest.mark.django_db(transaction=True)

@@ -64,6 +64,38 @@ def claim(logs: list[ReminderLog]) -> None:
         ReminderLog.objects.bulk_create(logs, ignore_conflicts=True, batch_size=500)
 
 
+# The fields of a milestone's reminder the sweep decides; the rest of a new row is the same for all.
+CLAIM_FIELDS = ("milestone", "programme", "kind", "key", "recipient", "email", "reason")
+_CLAIM_ARRAY_TYPES = ("bigint[]", "bigint[]", "text[]", "text[]", "bigint[]", "text[]", "text[]")
+
+
+def claims_in_one_statement() -> bool:
+    """Whether ``claim_rows`` can insert a batch in one set-based statement (PostgreSQL's unnest)."""
+    return connection.vendor == "postgresql"
+
+
+def claim_rows(rows: list[tuple], for_date: dt.date) -> Counter:
+    """Claim milestones' reminders given as tuples of ``CLAIM_FIELDS`` in one ``INSERT … SELECT FROM unnest(…)
+    ON CONFLICT DO NOTHING`` (PostgreSQL): the unique constraint decides which are new, as it does for
+    ``claim``, without building a model instance per row. Answers the reminders claimed, by kind."""
+    if not rows:
+        return Counter()
+    now = timezone.now()
+    quote = connection.ops.quote_name
+    column = {field.name: field.column for field in ReminderLog._meta.concrete_fields}
+    names = [*CLAIM_FIELDS, "for_date", "status", "attempts", "next_attempt_at", "last_error", "created_at"]
+    unnested = ", ".join(f"%s::{array_type}" for array_type in _CLAIM_ARRAY_TYPES)
+    sql = (
+        f"INSERT INTO {quote(ReminderLog._meta.db_table)} ({', '.join(quote(column[name]) for name in names)}) "
+        f"SELECT *, %s::date, %s, 0, %s::timestamptz, '', %s::timestamptz FROM unnest({unnested}) "
+        f"ON CONFLICT DO NOTHING RETURNING {quote(column['kind'])}"
+    )
+    columns = [list(values) for values in zip(*rows, strict=True)]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [for_date, ReminderStatus.PENDING.value, now, now, *columns])
+        return Counter(kind for (kind,) in cursor.fetchall())
+
+
 # --- take --------------------------------------------------------------------------------------------------
 
 
