@@ -110,3 +110,29 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def force_login_gives_the_second_factor_too(monkeypatch):
+    """``client.force_login(user)`` stands for a finished sign-in, the second factor included where the user
+    owes one; the two-factor tests sign in through the real pages instead."""
+    from django.test import Client
+
+    signed_in = Client.force_login
+
+    def force_login(self, user, backend=None):
+        signed_in(self, user, backend)
+        from accounts.twofactor import second_factor_needed
+
+        if second_factor_needed(user):
+            from django_otp import DEVICE_ID_SESSION_KEY
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+                user=user, name="test authenticator", confirmed=True
+            )
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)

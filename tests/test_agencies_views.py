@@ -145,7 +145,7 @@ def test_password_change_with_good_values_changes_the_password(login, officer_a)
     response = login(officer_a).post(reverse("password_change"), {
         "old_password": PASSWORD, "new_password1": "a-Long-new-passw0rd", "new_password2": "a-Long-new-passw0rd",
     })
-    assert response.url == reverse("password_change_done")
+    assert response.url == reverse("accounts:sessions")  # to see and end the other sessions
     officer_a.refresh_from_db()
     assert officer_a.check_password("a-Long-new-passw0rd")
 

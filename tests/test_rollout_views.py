@@ -294,6 +294,7 @@ def test_the_plan_page_makes_as_many_queries_with_more_updates_and_evidence(logi
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = login(officer_a)
+    page(client, "rollout:plan", plan_a.pk)  # warms the per-process caches (content types) first
     with CaptureQueriesContext(connection) as before:
         page(client, "rollout:plan", plan_a.pk)
     for milestone in plan_a.milestones.all():
