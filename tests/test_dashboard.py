@@ -236,7 +236,7 @@ def test_the_dashboard_makes_as_many_queries_for_200_agencies_as_for_10(client, 
     assert Agency.objects.count() == 200
     many = count_dashboard_queries(client, small["committee"])
     assert few == many
-    assert many <= 15
+    assert many <= 16  # one of them reads the committee member's second-factor device (django-otp)
 
 
 def test_the_engines_answer_is_reused_while_the_records_are_unchanged(client, province):
