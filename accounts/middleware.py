@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.db import InterfaceError, OperationalError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +19,16 @@ from accounts.twofactor import NEEDED_KEY, has_second_factor, second_factor_need
 # Pages a signed-in user reaches before giving the second factor.
 OPEN_PREFIXES = ("/accounts/two-factor/", "/accounts/logout/", "/i18n/", "/static/", "/healthz", "/csp-report/")
 LAST_SEEN_KEY = "last_seen"
+DATABASE_AWAY = (OperationalError, InterfaceError)
+
+
+def _signed_in(request) -> bool:
+    """Whether the request carries a signed-in user; False while the database (holding the sessions) is away,
+    so the page itself finds it away and answers as the portal does then (503)."""
+    try:
+        return request.user.is_authenticated
+    except DATABASE_AWAY:
+        return False
 REMEMBERED_KEY = "remembered"
 
 
@@ -30,7 +41,7 @@ class SecondFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and not request.path.startswith(OPEN_PREFIXES):
+        if not request.path.startswith(OPEN_PREFIXES) and _signed_in(request):
             needed = request.session.get(NEEDED_KEY)
             if needed is None:
                 needed = request.session[NEEDED_KEY] = second_factor_needed(user)
@@ -47,7 +58,7 @@ class IdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated and not request.session.get(REMEMBERED_KEY):
+        if _signed_in(request) and not request.session.get(REMEMBERED_KEY):
             now = int(time.time())
             last_seen = request.session.get(LAST_SEEN_KEY)
             if last_seen is not None and now - last_seen > settings.SESSION_IDLE_SECONDS:
