@@ -205,7 +205,10 @@ def test_another_agencys_officer_gets_404_for_the_report_and_the_records(login, 
 def test_dost_reads_an_agencys_records_but_cannot_change_them(login, agency_a, dost_user, programme):
     activity = audit(agency_a, programme)
     client = login(dost_user)
-    assert client.get(reverse("maintenance:activity", args=[activity.pk])).status_code == 200
+    page = client.get(reverse("maintenance:activity", args=[activity.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Đánh giá nội bộ" in html and 'class="card"' not in html
     assert client.post(reverse("maintenance:activity", args=[activity.pk]), {}).status_code == 404
 
 
