@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
+    "iso_portal.replica.ReplicaReadsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -106,6 +107,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiler spends seconds on the progress engine's grouped queries (their correlated
     # subqueries inflate the cost estimates past jit_above_cost) and saves nothing on them.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+if env_str("DATABASE_REPLICA_URL"):
+    # A PostgreSQL streaming replica of the primary (README: "A read replica"); the dashboard's, the reports'
+    # and the API's reads go there (iso_portal.replica). Tests read it as the primary's test database.
+    DATABASES["replica"] = {
+        **env_database("DATABASE_REPLICA_URL", ""),
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["iso_portal.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "agencies.User"
