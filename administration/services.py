@@ -23,10 +23,12 @@ from rollout.models import ImplementationPlan, PlanStatus, Programme
 
 
 def describe_role(user: User) -> str:
-    """The user's role in their agency, in words, as the record keeps it."""
+    """The user's role in their agency, in words, as the record keeps it (in the portal's language)."""
     if not user.agency_id:
         return ""
-    role = user.get_role_display() if user.role else _("no role")
+    # Kept in the portal's language whoever made the change, so the record reads the same for everyone.
+    with translation.override(settings.LANGUAGE_CODE):
+        role = user.get_role_display() if user.role else _("no role")
     return f"{role} — {user.agency.code}"
 
 

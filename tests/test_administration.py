@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from administration.models import RoleChange, RoleChangeKind
 from agencies.access import Access, agencies_for_user
@@ -36,6 +37,11 @@ def commune(agency_b):
         head_name="Vũ Văn Hùng",
         email="lachong@example.gov.vn",
     )
+
+
+def in_vietnamese(role) -> str:
+    with translation.override("vi"):
+        return str(role.label)
 
 
 def invite(client, **changes):
@@ -102,7 +108,12 @@ def test_a_role_change_is_recorded_with_who_gave_whom_which_right(client, secret
     assert agencies_for_user(officer_a, Access.APPROVE_AS_HEAD).get() == agency_a
     kinds = {(c.kind, c.before, c.after, c.by) for c in RoleChange.objects.filter(user=officer_a)}
     assert kinds == {
-        (RoleChangeKind.ROLE, "ISO officer — SKHCN", "Agency head — SKHCN", secretariat),
+        (
+            RoleChangeKind.ROLE,
+            f"{in_vietnamese(UserRole.ISO_OFFICER)} — SKHCN",
+            f"{in_vietnamese(UserRole.AGENCY_HEAD)} — SKHCN",
+            secretariat,
+        ),
         (RoleChangeKind.GROUP_GRANTED, "", COMMITTEE_GROUP, secretariat),
     }
 
