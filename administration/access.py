@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from agencies.access import is_administrator
+from agencies.access import Access, require
 from agencies.models import User
 
 
 def require_administrator(user) -> None:
-    if not is_administrator(user):
-        raise Http404("Not an administrator")
+    require(user, Access.ADMINISTER)
 
 
 def user_for_administrator(user, pk) -> User:

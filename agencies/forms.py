@@ -5,12 +5,22 @@ from __future__ import annotations
 import unicodedata
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agencies.locking import VersionedModelForm
 from agencies.models import Agency, AgencyGroup, AgencyKind, CommitteeMember, SteeringCommittee, User
 from agencies.widgets import DayInput
+
+
+def show_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's refusal on the form: on the field where the form has it, else above the form."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
 
 
 def fold(text: str) -> str:

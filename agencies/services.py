@@ -1,13 +1,16 @@
-"""Actions on agencies and their committees; each is one short, atomic function."""
+"""Actions on agencies and their committees; each is one short, atomic function that checks the acting
+user's access (``agencies.access``), validates the model (``full_clean``) and records who made the change."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import Signal
+from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, get_perms, remove_perm
 
-from agencies.access import Access
+from agencies.access import AGENCY_ACTIONS, Access, may
 from agencies.locking import claim_version
 from agencies.models import (
     COMMITTEE_GROUP,
@@ -25,7 +28,7 @@ PERMISSIONS_OF_ROLE: dict[str, set[str]] = {
     UserRole.AGENCY_HEAD: {Access.VIEW.value, Access.APPROVE_AS_HEAD.value},
     UserRole.VIEWER: {Access.VIEW.value},
 }
-_ALL_AGENCY_PERMISSIONS = {access.value for access in Access}
+_ALL_AGENCY_PERMISSIONS = {access.value for access in AGENCY_ACTIONS}
 
 # Sent inside the transaction that records a committee's establishing decision (number and date both known),
 # with ``committee`` and ``by``: the rollout completes the plans' committee milestone from it.
@@ -67,62 +70,67 @@ def ensure_role_groups() -> tuple[Group, Group]:
     return committee, dost
 
 
-def _record_author(obj, by: User | None) -> None:
-    # HistoryRequestMiddleware names the author for web requests; callers outside a request pass `by`.
-    if by is not None:
-        obj._history_user = by
+def _require_manage(by: User, agency: Agency) -> None:
+    if not may(by, Access.MANAGE, agency):
+        raise ValidationError(_("Only the agency's ISO officer can change its steering committee."))
+
+
+def _save(obj, by: User, exclude=None) -> None:
+    obj.full_clean(exclude=exclude)
+    obj._history_user = by  # the author of the history row, in a request or not
+    obj.save()
 
 
 @transaction.atomic
 def update_committee(
     agency: Agency,
     *,
+    by: User,
     decision_number: str,
     decision_date,
     management_representative: str,
     version: int | None = None,
-    by: User | None = None,
 ) -> SteeringCommittee:
     """Record the committee's establishing decision and management representative (creating it if needed).
 
     ``version`` is the one the editor loaded: ``ConcurrentEditError`` if someone saved the committee since."""
+    _require_manage(by, agency)
     committee = SteeringCommittee.objects.filter(agency=agency).first()
     committee = SteeringCommittee(agency=agency) if committee is None else claim_version(committee, version)
     committee.decision_number = decision_number
     committee.decision_date = decision_date
     committee.management_representative = management_representative
-    committee.full_clean(exclude=["agency"])
-    _record_author(committee, by)
-    committee.save()
+    _save(committee, by, exclude=["agency"])
     if committee.decision_number and committee.decision_date:
         committee_established.send(sender=SteeringCommittee, committee=committee, by=by)
     return committee
 
 
 @transaction.atomic
-def add_committee_member(committee: SteeringCommittee, *, by: User | None = None, **fields) -> CommitteeMember:
+def add_committee_member(committee: SteeringCommittee, *, by: User, **fields) -> CommitteeMember:
     """Add a member to the committee; the model refuses a chair who is not the agency head."""
+    _require_manage(by, committee.agency)
     fields.pop("version", None)
     member = CommitteeMember(committee=committee, **fields)
-    _record_author(member, by)
-    member.save()
+    _save(member, by)
     return member
 
 
 @transaction.atomic
 def update_committee_member(
-    member: CommitteeMember, *, version: int | None = None, by: User | None = None, **fields
+    member: CommitteeMember, *, by: User, version: int | None = None, **fields
 ) -> CommitteeMember:
     """Change a member; ``ConcurrentEditError`` if someone saved the member after ``version`` was loaded."""
+    _require_manage(by, member.committee.agency)
     fresh = claim_version(member, version)
     for name, value in fields.items():
         setattr(fresh, name, value)
-    _record_author(fresh, by)
-    fresh.save()
+    _save(fresh, by)
     return fresh
 
 
 @transaction.atomic
-def remove_committee_member(member: CommitteeMember, *, by: User | None = None) -> None:
-    _record_author(member, by)
+def remove_committee_member(member: CommitteeMember, *, by: User) -> None:
+    _require_manage(by, member.committee.agency)
+    member._history_user = by
     member.delete()

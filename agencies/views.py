@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from agencies import services
-from agencies.access import Access, agencies_for_user, agency_for_user, can
-from agencies.forms import AgencyFilterForm, CommitteeMemberForm, SteeringCommitteeForm
+from agencies.access import Access, agencies_for_user, agency_for_user, may
+from agencies.forms import AgencyFilterForm, CommitteeMemberForm, SteeringCommitteeForm, show_error
 from agencies.history import committee_changes
 from agencies.locking import ConcurrentEditError, keep_input_after_conflict
 from agencies.models import AgencyGroup, CommitteeMember, SteeringCommittee
@@ -62,23 +62,23 @@ def agency_detail(request, code: str):
         "committee": committee,
         "members": committee.members.select_related("user") if committee else [],
         "children": children,
-        "can_manage": can(request.user, agency, Access.MANAGE),
+        "can_manage": may(request.user, Access.MANAGE, agency),
         # Officers see only their own agency: link the parent only where the link would open.
-        "parent_visible": agency.parent_id is not None and can(request.user, agency.parent, Access.VIEW),
+        "parent_visible": agency.parent_id is not None and may(request.user, Access.VIEW, agency.parent),
         "history": committee_changes(committee) if committee else [],
     })
 
 
-def _apply(form, action) -> tuple[bool, ConcurrentEditError | None]:
-    """Run a service; a rule the model enforces at save time becomes a form error instead of a 500, and a save
-    someone else made in between becomes the conflict shown above the form (with what the user typed kept)."""
+def _apply(request, form, service, target) -> tuple[bool, ConcurrentEditError | None]:
+    """Run a service on the form's data; a rule the model enforces becomes a form error instead of a 500, and a
+    save someone else made in between becomes the conflict shown above the form (with what the user typed kept)."""
     try:
-        action()
+        service(target, by=request.user, **form.cleaned_data)
     except ConcurrentEditError as conflict:
         keep_input_after_conflict(form, conflict)
         return False, conflict
     except ValidationError as error:
-        form.add_error(None, error)
+        show_error(form, error)
         return False, None
     return True, None
 
@@ -89,11 +89,7 @@ def committee_edit(request, code: str):
     agency = agency_for_user(request.user, code, Access.MANAGE)
     committee = SteeringCommittee.objects.filter(agency=agency).first() or SteeringCommittee(agency=agency)
     form = SteeringCommitteeForm(request.POST or None, instance=committee)
-
-    def record():
-        return services.update_committee(agency, by=request.user, **form.cleaned_data)
-
-    saved, conflict = _apply(form, record) if form.is_valid() else (False, None)
+    saved, conflict = _apply(request, form, services.update_committee, agency) if form.is_valid() else (False, None)
     if saved:
         messages.success(request, _("The steering committee was saved."))
         return redirect(agency)
@@ -116,9 +112,7 @@ def member_add(request, code: str):
         return redirect("agencies:committee_edit", code=agency.code)
     form = CommitteeMemberForm(request.POST or None, committee=committee)
     saved, _conflict = (
-        _apply(form, lambda: services.add_committee_member(committee, **form.cleaned_data))
-        if form.is_valid()
-        else (False, None)
+        _apply(request, form, services.add_committee_member, committee) if form.is_valid() else (False, None)
     )
     if saved:
         messages.success(request, _("%(name)s was added to the committee.") % {"name": form.cleaned_data["name"]})
@@ -139,9 +133,7 @@ def member_edit(request, code: str, pk: int):
     agency = member.committee.agency
     form = CommitteeMemberForm(request.POST or None, instance=member, committee=member.committee)
     saved, conflict = (
-        _apply(form, lambda: services.update_committee_member(member, **form.cleaned_data))
-        if form.is_valid()
-        else (False, None)
+        _apply(request, form, services.update_committee_member, member) if form.is_valid() else (False, None)
     )
     if saved:
         messages.success(request, _("The member %(name)s was saved.") % {"name": member.name})
@@ -157,7 +149,7 @@ def member_remove(request, code: str, pk: int):
     member = _member_for_user(request.user, code, pk)
     agency = member.committee.agency
     if request.method == "POST":
-        services.remove_committee_member(member)
+        services.remove_committee_member(member, by=request.user)
         messages.success(request, _("%(name)s was removed from the committee.") % {"name": member.name})
         return redirect(agency)
     return render(request, "agencies/member_confirm_remove.html", {"agency": agency, "member": member})

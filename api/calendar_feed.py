@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from agencies.access import agencies_for_user, sees_all_agencies
+from agencies.access import Access, agencies_for_user, may
 from maintenance.models import AnnualReport, MaintenanceActivity, report_deadline
 from rollout.models import Certificate, Milestone, Programme
 
@@ -41,7 +41,7 @@ def _event(uid: str, day: dt.date, summary: str, description: str, url: str, sta
 
 def deadline_events(user, stamp: dt.datetime) -> list[Event]:
     events = []
-    if sees_all_agencies(user):
+    if may(user, Access.SEE_PROVINCE):
         for programme in Programme.objects.order_by("pk"):
             events.append(
                 _event(

@@ -27,7 +27,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from agencies.access import Access, agencies_for_user, restrict, sees_all_agencies
+from agencies.access import Access, agencies_for_user, may, restrict
 from api import serializers as s
 from api.pagination import Pages
 from api.problems import problem_response
@@ -65,7 +65,7 @@ _lock = threading.Lock()
 
 
 def _progress(programme, as_of, user, as_recorded: bool) -> ProgrammeProgress:
-    if not sees_all_agencies(user):
+    if not may(user, Access.SEE_PROVINCE):
         return programme_progress(programme, as_of, agencies=agencies_for_user(user), as_recorded=as_recorded)
     key = f"{programme.pk}:{as_of.isoformat()}:{int(as_recorded)}:{records_version()}"
     with _lock:
@@ -238,7 +238,7 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         if version is None:
             return problem_response(428, _("Send the version you read in If-Match (or as version)."), request)
         try:
-            services.record_milestone_status(
+            services.update_milestone(
                 milestone,
                 by=request.user,
                 status=values["status"],

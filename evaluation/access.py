@@ -4,16 +4,16 @@ reasons. The committee sets the criteria."""
 
 from __future__ import annotations
 
-from agencies.access import acts_for, is_committee, is_overseer
-from agencies.models import Agency, CoordinatingRole
+from agencies.access import Access, may
+from agencies.models import Agency
 
 
 def may_read_ranking(user) -> bool:
-    return is_overseer(user) or acts_for(user, CoordinatingRole.HOME_AFFAIRS)
+    return may(user, Access.READ_RANKING)
 
 
 def may_set_criteria(user) -> bool:
-    return is_committee(user)
+    return may(user, Access.SET_CRITERIA)
 
 
 def scored_agencies_for(user):

@@ -8,8 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from agencies.access import Access, can
-from funding.access import is_finance
+from agencies.access import Access, may
 from funding.models import FundingLine
 from rollout.services import claim_version
 
@@ -22,9 +21,9 @@ def _refuse(message):
 
 
 def editable_fields(user, agency) -> tuple[str, ...]:
-    if is_finance(user):
+    if may(user, Access.KEEP_FUNDING):
         return FINANCE_FIELDS
-    if can(user, agency, Access.MANAGE):
+    if may(user, Access.MANAGE, agency):
         return PROPOSAL_FIELDS
     return ()
 
@@ -41,7 +40,7 @@ def save_line(line: FundingLine, changes: dict, *, by, expected_version: int | N
     if line.pk:
         fresh = claim_version(line, expected_version)
         line.version = fresh.version
-    elif not is_finance(by):
+    elif not may(by, Access.KEEP_FUNDING):
         line.proposed_by = by
     for name, value in changes.items():
         setattr(line, name, value.strip() if isinstance(value, str) else value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from agencies.access import Access, agencies_for_user, restrict
+from agencies.access import Access, agencies_for_user, may, restrict
+from agencies.forms import show_error
 from agencies.models import AgencyGroup
 from funding import services
-from funding.access import is_finance
 from funding.figures import held_back_lines, totals
 from funding.forms import YearForm, line_form_class
 from funding.models import FundingLine
@@ -27,14 +27,6 @@ from rollout.services import ConcurrentEditError
 
 def _lines_for(user):
     return restrict(FundingLine.objects.select_related("agency"), user)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -76,7 +68,9 @@ def index(request):
             "held_back": held_back,
             "by_group": by_group,
             "total": totals(lines),
-            "can_add": is_finance(request.user) or agencies_for_user(request.user, Access.MANAGE).exists(),
+            "can_add": (
+                may(request.user, Access.KEEP_FUNDING) or agencies_for_user(request.user, Access.MANAGE).exists()
+            ),
         },
     )
 
@@ -85,7 +79,7 @@ def _save(request, line: FundingLine, *, new: bool, agencies):
     fields = (
         services.editable_fields(request.user, line.agency)
         if not new
-        else (services.FINANCE_FIELDS if is_finance(request.user) else services.PROPOSAL_FIELDS)
+        else (services.FINANCE_FIELDS if may(request.user, Access.KEEP_FUNDING) else services.PROPOSAL_FIELDS)
     )
     form_class = line_form_class(fields, new=new)
     form = form_class(
@@ -103,7 +97,7 @@ def _save(request, line: FundingLine, *, new: bool, agencies):
             data["version"] = str(error.current_version)
             form.data = data
         except ValidationError as error:
-            _add_errors(form, error)
+            show_error(form, error)
         else:
             messages.success(request, _("The funding line was saved."))
             return redirect("funding:index")
@@ -122,9 +116,9 @@ def _save(request, line: FundingLine, *, new: bool, agencies):
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request):
-    agencies = agencies_for_user(request.user, Access.VIEW if is_finance(request.user) else Access.MANAGE)
-    if not is_finance(request.user) and not agencies.exists():
-        raise Http404("Not allowed")
+    agencies = agencies_for_user(request.user, Access.VIEW if may(request.user, Access.KEEP_FUNDING) else Access.MANAGE)
+    if not may(request.user, Access.KEEP_FUNDING) and not agencies.exists():
+        raise PermissionDenied("Only Finance and the agencies' ISO officers record funding")
     return _save(request, FundingLine(), new=True, agencies=agencies.order_by("name"))
 
 

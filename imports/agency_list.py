@@ -24,7 +24,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from agencies.access import Access, agencies_for_user, is_dost
+from agencies.access import Access, agencies_for_user, may
 from agencies.asof import shown
 from agencies.models import Agency, AgencyGroup, AgencyKind
 from imports.milestones import FORMULA_TRIGGERS, ImportRefused, NotASpreadsheet, _day, _text, open_workbook
@@ -51,12 +51,12 @@ def headers() -> list[str]:
 
 
 def may_import(user) -> bool:
-    return is_dost(user) or agencies_for_user(user, Access.MANAGE).exists()
+    return may(user, Access.IMPORT_FOR_ALL) or agencies_for_user(user, Access.MANAGE).exists()
 
 
 def editable_agencies(user, group: str = ""):
     """DOST: every agency (or one group's); an officer: the agencies they manage."""
-    agencies = Agency.objects.all() if is_dost(user) else agencies_for_user(user, Access.MANAGE)
+    agencies = Agency.objects.all() if may(user, Access.IMPORT_FOR_ALL) else agencies_for_user(user, Access.MANAGE)
     if group in AgencyGroup.values:
         agencies = agencies.filter(group=group)
     return agencies.select_related("parent").order_by("code")
@@ -158,7 +158,7 @@ def _shown(value) -> str:
 def read(content: bytes, user) -> AgencyReading:
     workbook = open_workbook(content)
     sheet = workbook.worksheets[0]
-    dost = is_dost(user)
+    dost = may(user, Access.IMPORT_FOR_ALL)
     allowed = {agency.code: agency for agency in editable_agencies(user)}
     codes = set(Agency.objects.values_list("code", flat=True))
     kinds, seen, rows = _kinds(), set(), []

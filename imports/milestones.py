@@ -3,7 +3,7 @@
 The template holds the user's own milestones (those of the agencies they may manage, in the current
 programme) with their current values and version. A filled-in copy is read row by row into ``RowResult``s:
 what would change, or why the row cannot be used, in plain words. Applying a copy re-reads the stored file
-and records every changed row through ``rollout.services.record_milestone_status`` — the same service as the
+and records every changed row through ``rollout.services.update_milestone`` — the same service as the
 milestone page — inside one transaction: all rows or none. A row whose values equal the milestone's current
 ones changes nothing, so importing the same file twice changes nothing the second time.
 """
@@ -316,7 +316,7 @@ def apply(content: bytes, user) -> list[dict]:
             "blocked_reason": milestone.blocked_reason,
         }
         try:
-            services.record_milestone_status(
+            services.update_milestone(
                 milestone,
                 by=user,
                 status=row.status,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from agencies.access import is_dost
+from agencies.access import Access, may
 from agencies.models import AgencyGroup
 from imports import agency_list, milestones, services
 from imports.forms import UploadForm
@@ -49,7 +49,7 @@ def index(request):
             "agency_form": forms[ImportKind.AGENCIES],
             "milestone_count": milestones.user_milestones(request.user).count(),
             "may_import_agencies": agency_list.may_import(request.user),
-            "whole_groups": is_dost(request.user),
+            "whole_groups": may(request.user, Access.IMPORT_FOR_ALL),
             "groups": AgencyGroup.choices,
             "change_sets": ChangeSet.objects.filter(uploaded_by=request.user)[:20],
         },

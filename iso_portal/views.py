@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from agencies.access import sees_all_agencies
+from agencies.access import Access, may
 from iso_portal.unavailable import away_error, database_unavailable
 from reports.views_dashboard import render_dashboard
 from rollout.officer_home import render_officer_home
@@ -14,7 +14,7 @@ from rollout.officer_home import render_officer_home
 def home(request):
     """Each role starts where its work is: the committee, DOST and viewers on the province's dashboard,
     agency users on their own agency's plan."""
-    if sees_all_agencies(request.user):
+    if may(request.user, Access.SEE_PROVINCE):
         return render_dashboard(request)
     return render_officer_home(request)
 

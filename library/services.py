@@ -10,14 +10,14 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from agencies.access import is_dost
+from agencies.access import Access, may
 from library.models import Edition, GuidanceDocument
 from rollout.services import claim_version
 from rollout.validators import clean_file_name, validate_evidence_file
 
 
 def _require_dost(user) -> None:
-    if not is_dost(user):
+    if not may(user, Access.KEEP_LIBRARY):
         raise ValidationError(str(_("Only DOST publishes guidance documents.")), code="refused")
 
 

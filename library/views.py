@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agencies.access import is_dost
+from agencies.access import Access, may, require
 from library import services
 from library.forms import DocumentForm, EditionForm
 from library.models import Edition, GuidanceDocument
@@ -20,18 +20,14 @@ from rollout.services import ConcurrentEditError
 from rollout.validators import served_content_type
 
 
-def _require_dost(user) -> None:
-    if not is_dost(user):
-        raise Http404("Not allowed")
-
-
 @login_required
 @require_GET
 def index(request):
     documents = GuidanceDocument.objects.annotate(
         latest_number=Max("editions__number"), latest_at=Max("editions__published_at")
     )
-    return render(request, "library/index.html", {"documents": documents, "can_edit": is_dost(request.user)})
+    can_edit = may(request.user, Access.KEEP_LIBRARY)
+    return render(request, "library/index.html", {"documents": documents, "can_edit": can_edit})
 
 
 @login_required
@@ -44,7 +40,7 @@ def document(request, pk: int):
         {
             "document": item,
             "editions": item.editions.select_related("published_by"),
-            "can_edit": is_dost(request.user),
+            "can_edit": may(request.user, Access.KEEP_LIBRARY),
             "edition_form": EditionForm(),
             "history": history_of(item),
         },
@@ -54,7 +50,7 @@ def document(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_edit(request, pk: int | None = None):
-    _require_dost(request.user)
+    require(request.user, Access.KEEP_LIBRARY)
     instance = get_object_or_404(GuidanceDocument, pk=pk) if pk is not None else None
     form = DocumentForm(
         request.POST or None, instance=instance, initial={"version": getattr(instance, "version", None)}
@@ -78,7 +74,7 @@ def document_edit(request, pk: int | None = None):
 @login_required
 @require_POST
 def publish(request, pk: int):
-    _require_dost(request.user)
+    require(request.user, Access.KEEP_LIBRARY)
     item = get_object_or_404(GuidanceDocument, pk=pk)
     form = EditionForm(request.POST, request.FILES)
     if form.is_valid():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from agencies.access import Access, is_overseer, restrict, sees_all_agencies
+from agencies.access import Access, may, restrict
 from maintenance.models import CorrectiveAction, MaintenanceActivity
 
 
@@ -26,4 +26,4 @@ def action_for_user(user, pk, access: Access = Access.VIEW) -> CorrectiveAction:
 
 def may_read_province_summary(user) -> bool:
     """DOST, the committee and the province-wide readers (Home Affairs, Finance …)."""
-    return is_overseer(user) or sees_all_agencies(user)
+    return may(user, Access.SEE_PROVINCE)

@@ -9,13 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.access import Access, can
+from agencies.access import Access, may
 from maintenance.models import AnnualReport
 from rollout.services import claim_version
 
 
 def _require_officer(user, agency) -> None:
-    if not can(user, agency, Access.MANAGE):
+    if not may(user, Access.MANAGE, agency):
         raise ValidationError(str(_("Only the agency's ISO officers change its maintenance records.")), code="refused")
 
 

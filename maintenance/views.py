@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from agencies.access import Access, agencies_for_user, agency_for_user, can
+from agencies.access import Access, agencies_for_user, agency_for_user, may
 from documents.filenames import download_name
 from documents.pdf import render_pdf
 from maintenance import services, summary
@@ -110,7 +110,7 @@ def agency(request, code: str):
             "years": _years(programme),
             "programmes": _programmes(),
             "records": agency_year(programme, year, item),
-            "can_edit": can(request.user, item, Access.MANAGE),
+            "can_edit": may(request.user, Access.MANAGE, item),
         },
     )
 
@@ -140,7 +140,7 @@ def _edit(request, *, instance, form_class, template, agency, created_message, f
             "item": instance,
             "agency": agency,
             "conflict": conflict,
-            "can_edit": can(request.user, agency, Access.MANAGE),
+            "can_edit": may(request.user, Access.MANAGE, agency),
             "history": history_of(instance) if instance.pk else [],
         },
         status=400 if request.method == "POST" else 200,
@@ -231,7 +231,7 @@ def annual_report(request, code: str, year: int):
         actions_closed=records.actions_closed,
         filed_on=timezone.localdate(),
     )
-    may_file = can(request.user, item, Access.MANAGE)
+    may_file = may(request.user, Access.MANAGE, item)
     form = AnnualReportForm(request.POST or None, instance=report, initial={"version": report.version})
     if request.method == "POST" and form.is_valid():
         try:

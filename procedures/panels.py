@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
-from agencies.access import Access, can
+from agencies.access import Access, may
 from procedures.models import AdministrativeProcedure
 from procedures.services import owner_field, owner_plan, scope_of
 
@@ -19,7 +19,7 @@ def _scope_panel(request, owner) -> str:
             "procedures": list(scope_of(owner)),
             "catalogue_size": AdministrativeProcedure.objects.listed().filter(agency_id=plan.agency_id).count(),
             "agency": plan.agency,
-            "can_choose": can(request.user, plan.agency, Access.MANAGE),
+            "can_choose": may(request.user, Access.MANAGE, plan),
         },
         request=request,
     )

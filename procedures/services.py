@@ -16,8 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from agencies.access import Access, can
-from procedures.access import may_edit_catalogue
+from agencies.access import Access, may
 from procedures.models import AdministrativeProcedure, Level, ScopeEntry
 from rollout import services as rollout_services
 
@@ -48,7 +47,7 @@ def _save(obj, by) -> None:
 
 
 def _require_catalogue_keeper(user) -> None:
-    if not may_edit_catalogue(user):
+    if not may(user, Access.KEEP_PROCEDURES):
         _refuse(_("Only Home Affairs keeps the catalogue of administrative procedures."))
 
 
@@ -221,7 +220,7 @@ def scope_of(owner):
 def set_scope(owner, procedure_ids, *, by) -> list[AdministrativeProcedure]:
     """Make the scope of a plan, certificate or declaration exactly these procedures of its agency."""
     plan = owner_plan(owner)
-    if not can(by, plan.agency, Access.MANAGE):
+    if not may(by, Access.MANAGE, plan):
         _refuse(_("Only the agency's ISO officer can choose its scope."))
     try:
         wanted = {int(pk) for pk in procedure_ids}

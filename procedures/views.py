@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agencies.access import Access, agencies_for_user, agency_for_user
+from agencies.access import Access, agencies_for_user, agency_for_user, may, require
+from agencies.forms import show_error
 from agencies.models import AgencyKind, Tier
 from procedures import services
-from procedures.access import may_edit_catalogue
 from procedures.coverage import Coverage, coverage_by_agency
 from procedures.forms import ImportForm, ProcedureForm, ScopeForm
 from procedures.models import AdministrativeProcedure
@@ -27,19 +27,6 @@ from rollout.services import ConcurrentEditError
 
 def _current_programme():
     return Programme.objects.current()
-
-
-def _require_keeper(user) -> None:
-    if not may_edit_catalogue(user):
-        raise Http404("Not allowed")
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -66,7 +53,7 @@ def index(request):
             "programme": programme,
             "today": today,
             "total": sum((row[1] for row in rows), Coverage()),
-            "can_edit": may_edit_catalogue(request.user),
+            "can_edit": may(request.user, Access.KEEP_PROCEDURES),
         },
     )
 
@@ -87,7 +74,7 @@ def agency(request, code: str):
             "procedures": procedures,
             "coverage": coverage,
             "programme": programme,
-            "can_edit": may_edit_catalogue(request.user),
+            "can_edit": may(request.user, Access.KEEP_PROCEDURES),
             "import_form": ImportForm(),
         },
     )
@@ -96,7 +83,7 @@ def agency(request, code: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request, code: str, pk: int | None = None):
-    _require_keeper(request.user)
+    require(request.user, Access.KEEP_PROCEDURES)
     agency = agency_for_user(request.user, code)
     instance = None
     if pk is not None:
@@ -117,7 +104,7 @@ def edit(request, code: str, pk: int | None = None):
             data["version"] = str(error.current_version)
             form.data = data
         except ValidationError as error:
-            _errors_to_form(form, error)
+            show_error(form, error)
         else:
             messages.success(request, _("The procedure was saved."))
             return redirect("procedures:agency", code=agency.code)
@@ -137,7 +124,7 @@ def edit(request, code: str, pk: int | None = None):
 @login_required
 @require_POST
 def import_catalogue(request, code: str):
-    _require_keeper(request.user)
+    require(request.user, Access.KEEP_PROCEDURES)
     agency = agency_for_user(request.user, code)
     form = ImportForm(request.POST, request.FILES)
     if form.is_valid():
@@ -177,7 +164,7 @@ def scope(request, kind: str, pk: int):
         except ConcurrentEditError as error:
             form.add_error(None, error.message)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            show_error(form, error)
         else:
             messages.success(request, _("Scope saved: %(count)s procedures.") % {"count": len(chosen)})
             return redirect(f"rollout:{kind}", pk=owner.pk)

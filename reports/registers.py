@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
-from agencies.access import restrict, sees_all_agencies
+from agencies.access import Access, require, restrict
 from funding.models import FundingLine
 from library.models import Edition
 from procedures.coverage import covered_procedure_ids
@@ -30,7 +30,7 @@ class Register:
     stem: str
     columns: tuple[Column, ...]
     rows: Callable  # (user) -> list of rows
-    allowed: Callable = lambda user: user.is_authenticated
+    access: Access | None = None  # a role's action the register needs beyond what its rows restrict
 
 
 def procedure_rows(user) -> list[list]:
@@ -166,7 +166,7 @@ REGISTERS: dict[str, Register] = {
          Column("Số giấy chứng nhận đã cấp", 12, INTEGER_FORMAT),
          Column("Hợp đồng kết thúc chưa có kết quả", 12, INTEGER_FORMAT)),
         organisation_rows,
-        allowed=sees_all_agencies,
+        access=Access.SEE_PROVINCE,
     ),
     "library": Register(
         "Tài liệu hướng dẫn", "tai-lieu-huong-dan",
@@ -182,8 +182,10 @@ REGISTERS: dict[str, Register] = {
 @require_GET
 def export(request, register: str):
     entry = REGISTERS.get(register)
-    if entry is None or not entry.allowed(request.user):
+    if entry is None:
         raise Http404("No such register")
+    if entry.access is not None:
+        require(request.user, entry.access)
     with translation.override("vi"):
         rows = entry.rows(request.user)
     about = [("Lập lúc", timezone.localtime().strftime("%d/%m/%Y %H:%M")), ("Số dòng", len(rows))]

@@ -1,9 +1,10 @@
 """The reports page, the three PDF reports, the spreadsheet exports and the background report jobs.
 
 Who sees what (agencies.access decides): the provincial committee, DOST and viewers (read-only across the
-province) reach every report; an agency's own users reach their agency's report only. Anything else answers
-404, as if it did not exist. Reports covering more than REPORTS_TASK_THRESHOLD agencies are rendered by the
-worker (reports.tasks); the others in the request.
+province) reach every report; an agency's own users reach their agency's report only: the province-wide
+reports answer them 403, another agency's report 404 (the convention of ``agencies.access``).
+Reports covering more than REPORTS_TASK_THRESHOLD agencies are rendered by the worker (reports.tasks); the
+others in the request.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from agencies.access import agencies_for_user, agency_for_user, sees_all_agencies
+from agencies.access import Access, agencies_for_user, agency_for_user, may, require
 from agencies.asof import read_as_of
 from agencies.models import TRACKED_GROUPS, Agency
 from reports import exports
@@ -38,15 +39,10 @@ def task_threshold() -> int:
     return settings.REPORTS_TASK_THRESHOLD
 
 
-def _require_province_wide(user) -> None:
-    if not sees_all_agencies(user):
-        raise Http404("No such report")
-
-
 def _index(request, *, status: int = 200, failed: dict | None = None):
     """The reports page; ``failed`` puts a bound form with its errors back in its place."""
     user = request.user
-    province_wide = sees_all_agencies(user)
+    province_wide = may(user, Access.SEE_PROVINCE)
     # Reached from a page shown as of a day (and a programme): the forms start from that day.
     initial = {"as_of": read_as_of(request).day}
     chosen = request.GET.get("programme", "")
@@ -102,7 +98,7 @@ def _tracked_agency_count(as_of) -> int:
 
 
 def _province_wide_report(request, kind: str):
-    _require_province_wide(request.user)
+    require(request.user, Access.SEE_PROVINCE)
     form = ReportForm(request.GET, auto_id=f"{kind}-%s")
     if not form.is_valid():
         return _index(request, status=400, failed={f"{kind}_form": form})
@@ -144,7 +140,7 @@ def agency(request, code: str):
 @login_required
 @require_GET
 def export(request):
-    _require_province_wide(request.user)
+    require(request.user, Access.SEE_PROVINCE)
     form = ExportForm(request.GET, auto_id="export-%s")
     if not form.is_valid():
         return _index(request, status=400, failed={"export_form": form})
@@ -186,7 +182,7 @@ def job_download(request, pk: int):
 @require_GET
 def register(request):
     """DOST's register of certificates and declarations as of a date: filtered, sorted, paged, exported as shown."""
-    _require_province_wide(request.user)
+    require(request.user, Access.SEE_PROVINCE)
     form = RegisterForm(request.GET, auto_id="register-%s")
     records = register_records(form.cleaned_data) if form.is_valid() else []
     if form.is_valid() and form.cleaned_data.get("format"):

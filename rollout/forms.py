@@ -6,11 +6,12 @@ when the object has changed since the form was loaded (see ``rollout.services``)
 
 from __future__ import annotations
 
+import copy
+
 from django import forms
 from django.conf import settings
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.locking import VersionedModelForm, VersionField
@@ -25,7 +26,6 @@ from rollout.models import (
     Engagement,
     Expert,
     Milestone,
-    MilestoneStatus,
     Programme,
 )
 from rollout.validators import ACCEPTED_EXTENSIONS, validate_evidence_file
@@ -39,18 +39,11 @@ class VersionedForm(forms.Form):
     version = VersionField()
 
 
-class MilestoneStatusForm(VersionedForm):
-    """Status update with a note and, optionally, an evidence file. Reusable as a quick form (use a prefix)."""
+class MilestoneStatusForm(VersionedModelForm):
+    """Status update with a note and, optionally, an evidence file. Reusable as a quick form (use a prefix).
+    The milestone's own rules (a done milestone needs its date, a blocked one its reason, no future date)
+    show as this form's errors; the form works on a copy, so a refused update leaves the milestone as it was."""
 
-    status = forms.ChoiceField(label=_("Status"), choices=MilestoneStatus.choices)
-    completed_on = forms.DateField(
-        label=_("Completed on"), required=False, widget=DateInput,
-        help_text=_("Required when the milestone is done."),
-    )
-    blocked_reason = forms.CharField(
-        label=_("Reason blocked"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required when the milestone is blocked."),
-    )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     evidence = forms.FileField(
         label=_("Evidence file"), required=False,
@@ -58,20 +51,19 @@ class MilestoneStatusForm(VersionedForm):
     )
     evidence_description = forms.CharField(label=_("Description of the file"), required=False, max_length=250)
 
+    class Meta:
+        model = Milestone
+        fields = ["status", "completed_on", "blocked_reason"]
+        widgets = {"completed_on": DateInput, "blocked_reason": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "completed_on": _("Required when the milestone is done."),
+            "blocked_reason": _("Required when the milestone is blocked."),
+        }
+
     def __init__(self, *args, milestone: Milestone, **kwargs):
-        kwargs.setdefault("initial", {
-            "version": milestone.version, "status": milestone.status, "completed_on": milestone.completed_on,
-            "blocked_reason": milestone.blocked_reason,
-        })
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, instance=copy.copy(milestone), **kwargs)
         self.milestone = milestone
         self.fields["evidence"].help_text = evidence_help()
-
-    def clean_completed_on(self):
-        day = self.cleaned_data.get("completed_on")
-        if day and day > timezone.localdate():
-            raise forms.ValidationError(_("The completion date cannot be in the future."))
-        return day
 
     def clean_evidence(self):
         uploaded = self.cleaned_data.get("evidence")
@@ -79,24 +71,18 @@ class MilestoneStatusForm(VersionedForm):
             validate_evidence_file(uploaded)
         return uploaded
 
-    def clean(self):
-        data = super().clean()
-        status = data.get("status")
-        if status == MilestoneStatus.DONE and not data.get("completed_on") and "completed_on" not in self.errors:
-            self.add_error("completed_on", _("A done milestone needs its completion date."))
-        if status == MilestoneStatus.BLOCKED and not (data.get("blocked_reason") or "").strip():
-            self.add_error("blocked_reason", _("Say why the milestone is blocked."))
-        return data
-
-    def changes_status(self) -> bool:
-        """Whether the form records a status change or note (otherwise it only adds evidence)."""
+    def update(self) -> dict:
+        """The arguments of ``rollout.services.update_milestone``."""
         data = self.cleaned_data
-        milestone = self.milestone
-        completed_on = data.get("completed_on") if data.get("status") == MilestoneStatus.DONE else None
-        blocked = (data.get("blocked_reason") or "").strip() if data.get("status") == MilestoneStatus.BLOCKED else ""
-        unchanged = (data.get("status"), completed_on, blocked) == (
-            milestone.status, milestone.completed_on, milestone.blocked_reason)
-        return not unchanged or bool((data.get("note") or "").strip()) or not data.get("evidence")
+        return {
+            "expected_version": data["version"],
+            "status": data["status"],
+            "note": data["note"],
+            "completed_on": data["completed_on"],
+            "blocked_reason": data["blocked_reason"],
+            "evidence": data["evidence"] or None,
+            "evidence_description": data["evidence_description"],
+        }
 
 
 class DueDatesForm(VersionedForm):
@@ -109,14 +95,6 @@ class DueDatesForm(VersionedForm):
         self.plan = plan
         for milestone in milestones:
             self.fields[f"due_{milestone.pk}"] = forms.DateField(label=str(milestone), widget=DateInput)
-
-    def clean(self):
-        data = super().clean()
-        for name, value in list(data.items()):
-            if name.startswith("due_") and value and value < self.plan.start_date:
-                self.add_error(name, _("The due date cannot precede the plan's start date (%(start)s).") % {
-                    "start": self.plan.start_date.strftime("%d/%m/%Y")})
-        return data
 
     def due_dates(self) -> dict[int, object]:
         return {int(name[4:]): value for name, value in self.cleaned_data.items() if name.startswith("due_")}

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.access import Access, can, is_reviewer
+from agencies.access import Access, may
 from rollout.access import plans_for_user
 from rollout.models import ImplementationPlan, PlanStatus
 from rollout.services import EDITABLE_PLAN_STATUSES, head_approval_needed
@@ -37,8 +37,8 @@ def agency_steps(user, agency, programme, plan: ImplementationPlan | None, overd
     """The agency user's steps on the programme's plan (``overdue``: its milestones overdue today)."""
     if agency is None or programme is None:
         return []
-    manage = can(user, agency, Access.MANAGE)
-    head = can(user, agency, Access.APPROVE_AS_HEAD)
+    manage = may(user, Access.MANAGE, agency)
+    head = may(user, Access.APPROVE_AS_HEAD, agency)
     if plan is None:
         if manage:
             return [Step(_("Your agency has no implementation plan for %(programme)s yet.") % {
@@ -76,7 +76,7 @@ def agency_steps(user, agency, programme, plan: ImplementationPlan | None, overd
 
 def review_steps(user) -> list[Step]:
     """DOST's plans to review."""
-    if not is_reviewer(user):
+    if not may(user, Access.REVIEW):
         return []
     waiting = plans_for_user(user).filter(status=PlanStatus.SUBMITTED).order_by("submitted_at")
     count = waiting.count()

@@ -7,19 +7,20 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agencies.access import Access, can
+from agencies.access import Access, may
+from agencies.forms import show_error
+from agencies.locking import keep_input_after_conflict
 from rollout.access import milestone_for_user, plans_for_user
 from rollout.forms import MilestoneStatusForm
 from rollout.models import MilestoneStatus, Programme
 from rollout.next_steps import agency_steps
 from rollout.progress import agency_progress
-from rollout.services import ConcurrentEditError, add_evidence, record_milestone_status
+from rollout.services import ConcurrentEditError, update_milestone
 
 DUE_SOON_DAYS = 30
 
@@ -54,7 +55,7 @@ def render_officer_home(request, *, bound_form: MilestoneStatusForm | None = Non
         context["next_steps"] = agency_steps(user, agency, programme, None)
         return render(request, "home_agency.html", context)
     today = timezone.localdate()
-    may_update = can(user, agency, Access.MANAGE)
+    may_update = may(user, Access.MANAGE, agency)
     items = []
     for milestone in _ordered(plan.milestones.all(), today):
         form = None
@@ -94,34 +95,13 @@ def quick_update(request, pk: int):
     milestone = milestone_for_user(request.user, pk, Access.MANAGE)
     form = MilestoneStatusForm(request.POST, request.FILES, milestone=milestone, prefix=_form_prefix(milestone))
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            with transaction.atomic():
-                if form.changes_status():
-                    record_milestone_status(
-                        milestone,
-                        by=request.user,
-                        status=data["status"],
-                        expected_version=data["version"],
-                        note=data.get("note", ""),
-                        completed_on=data.get("completed_on"),
-                        blocked_reason=data.get("blocked_reason", ""),
-                    )
-                if data.get("evidence"):
-                    add_evidence(
-                        milestone, data["evidence"], by=request.user, description=data.get("evidence_description", "")
-                    )
+            update_milestone(milestone, by=request.user, **form.update())
         except ConcurrentEditError as error:
-            # Keep what the user typed, now against the current version, so saving again is a deliberate choice.
-            form.data = form.data.copy()
-            form.data[form.add_prefix("version")] = error.current_version
+            keep_input_after_conflict(form, error)
             form.add_error(None, error.message)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error.messages)
+            show_error(form, error)
         else:
             messages.success(request, _("“%(milestone)s” was updated.") % {"milestone": milestone})
             return redirect("home")

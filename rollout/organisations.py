@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.access import Access, can, is_dost
+from agencies.access import Access, may
 from rollout.models import Certificate, CertificationBody, Consultant, Designation, Engagement, Expert
 
 KINDS = {"body": CertificationBody, "consultant": Consultant}
@@ -27,7 +27,7 @@ def _refuse(message):
 @transaction.atomic
 def declare_engagement(engagement: Engagement, *, by) -> Engagement:
     """An agency's ISO officer declares a consultant or certification body working with the agency."""
-    if not engagement.agency_id or not can(by, engagement.agency, Access.MANAGE):
+    if not engagement.agency_id or not may(by, Access.MANAGE, engagement.agency):
         _refuse(_("You can declare engagements only for your own agency."))
     engagement.declared_by = by
     engagement.confirmed_by, engagement.confirmed_at = None, None
@@ -39,7 +39,7 @@ def declare_engagement(engagement: Engagement, *, by) -> Engagement:
 
 @transaction.atomic
 def confirm_engagement(engagement: Engagement, *, by) -> Engagement:
-    if not is_dost(by):
+    if not may(by, Access.KEEP_REGISTRY):
         _refuse(_("Only DOST confirms engagements."))
     if engagement.confirmed_at:
         _refuse(_("This engagement is already confirmed."))

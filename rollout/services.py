@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies import locking
-from agencies.access import Access, acts_for, can, is_dost, is_reviewer
+from agencies.access import Access, may
 from agencies.locking import ConcurrentEditError  # noqa: F401 -- the pages and the apps above import it from here
 from agencies.models import UserRole
 from rollout.history import changes_since
@@ -62,7 +62,7 @@ def _refuse(message, **params):
 
 
 def _require(user, agency, access: Access, message) -> None:
-    if not can(user, agency, access):
+    if not may(user, access, agency):
         _refuse(message)
 
 
@@ -121,7 +121,7 @@ def _refuse_if_locked(programme, day: dt.date | None) -> None:
 @transaction.atomic
 def lock_programme(programme, *, by):
     """DOST closes a programme's records: from now on, no entry dated on or before its target is accepted."""
-    if not is_dost(by):
+    if not may(by, Access.LOCK_PROGRAMMES):
         _refuse(_("Only DOST can lock a programme."))
     fresh = type(programme).objects.select_for_update().get(pk=programme.pk)
     if fresh.locked_at is not None:
@@ -196,7 +196,7 @@ def submit_plan(plan: ImplementationPlan, *, by, expected_version: int, comment:
 
 
 def _review(plan: ImplementationPlan, *, by, expected_version: int | None) -> ImplementationPlan:
-    if not is_reviewer(by):
+    if not may(by, Access.REVIEW):
         _refuse(_("Plans are reviewed by DOST, the steering committee's standing body."))
     fresh = _claim(plan, expected_version)
     if fresh.status != PlanStatus.SUBMITTED:
@@ -419,6 +419,21 @@ def remove_milestone(milestone: Milestone, *, by, expected_version: int) -> None
 # --- milestones and evidence --------------------------------------------------------------------------------
 
 @transaction.atomic
+def update_milestone(milestone: Milestone, *, by, expected_version: int, status: str, note: str = "",
+                     completed_on: dt.date | None = None, blocked_reason: str = "", evidence=None,
+                     evidence_description: str = "") -> Milestone:
+    """A milestone's update from any entry point (its page, the officer's quick update, the API, an import):
+    the status with a note, and an evidence file. All of it is recorded, or nothing. An evidence file alone,
+    with the status as it is and no note, records no status change."""
+    if evidence is None or (note or "").strip() or milestone.changes_status(status, completed_on, blocked_reason):
+        record_milestone_status(milestone, by=by, status=status, expected_version=expected_version, note=note,
+                                completed_on=completed_on, blocked_reason=blocked_reason)
+    if evidence is not None:
+        add_evidence(milestone, evidence, by=by, description=evidence_description)
+    return milestone
+
+
+@transaction.atomic
 def record_milestone_status(milestone: Milestone, *, by, status: str, expected_version: int, note: str = "",
                             completed_on: dt.date | None = None, blocked_reason: str = "") -> Milestone:
     plan = milestone.plan
@@ -426,22 +441,19 @@ def record_milestone_status(milestone: Milestone, *, by, status: str, expected_v
     if status not in MilestoneStatus.values:
         _refuse(_("Unknown milestone status."))
     fresh = _claim(milestone, expected_version)
-    note, blocked_reason = (note or "").strip(), (blocked_reason or "").strip()
-    if status != MilestoneStatus.DONE:
-        completed_on = None
-    if status != MilestoneStatus.BLOCKED:
-        blocked_reason = ""
-    unchanged = (status, completed_on, blocked_reason) == (fresh.status, fresh.completed_on, fresh.blocked_reason)
-    if unchanged and not note:
+    note = (note or "").strip()
+    if not fresh.changes_status(status, completed_on, blocked_reason) and not note:
         _refuse(_("Nothing changed: choose another status or write a note."))
     from_status = fresh.status
-    _refuse_if_locked(plan.programme, completed_on or timezone.localdate())
-    fresh.status, fresh.completed_on, fresh.blocked_reason = status, completed_on, blocked_reason
-    fresh.clean()
+    fresh.status, fresh.completed_on, fresh.blocked_reason = Milestone.status_values(
+        status, completed_on, blocked_reason
+    )
+    _refuse_if_locked(plan.programme, fresh.completed_on or timezone.localdate())
+    fresh.full_clean()
     _save(fresh, by)
     MilestoneStatusChange.objects.create(
         milestone=fresh, from_status=from_status, to_status=status, by=by, note=note,
-        effective_on=completed_on or timezone.localdate(),
+        effective_on=fresh.completed_on or timezone.localdate(),
     )
     if status != MilestoneStatus.NOT_STARTED:
         _start_work(plan, by=by)
@@ -632,7 +644,7 @@ def update_declaration(declaration: Declaration, *, by, expected_version: int, *
 @transaction.atomic
 def save_registry_entry(entry, *, by):
     """Create or change a certification body, consultant or engagement; DOST keeps the registry."""
-    if not is_dost(by):
+    if not may(by, Access.KEEP_REGISTRY):
         _refuse(_("Only DOST keeps the registry of certification bodies and consultants."))
     if entry.pk is not None:
         # Fails with ConcurrentEditError when someone saved the entry after ``entry.version`` was loaded.
@@ -648,10 +660,9 @@ def save_registry_entry(entry, *, by):
 
 def opinion_body_of(user) -> str | None:
     """The co-reviewing body the user speaks for (Home Affairs or Planning & Investment), if any."""
-    for body in OpinionBody:
-        if acts_for(user, body.value):
-            return body.value
-    return None
+    if not (may(user, Access.GIVE_OPINION) and user.agency_id):
+        return None
+    return user.agency.coordinating_role if user.agency.coordinating_role in OpinionBody.values else None
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.access import may_urge
+from agencies.access import Access, may
 from agencies.models import Agency, User, UserRole
 from rollout.models import ImplementationPlan, Programme, ReminderKind, ReminderLog, UrgeRecord
 from rollout.notices import outbox
@@ -44,7 +44,7 @@ def urge_agency(
     """Record the urging and put one e-mail per address in the outbox; ``with_letter`` attaches the formal
     urging letter (công văn đôn đốc) of the agency's plan, which then goes out by itself, not only with an
     escalation."""
-    if not may_urge(by, agency):
+    if not may(by, Access.URGE, agency):
         raise PermissionDenied(_("Only the provincial steering committee and DOST may urge an agency."))
     message = message.strip()
     if not message:

@@ -1,6 +1,7 @@
 """Pages of the rollout: plans, milestones, evidence, certificates and declarations, the review queue and
-DOST's registry. Views are thin: they look objects up through ``rollout.access`` (another agency's object
-answers 404), read forms, and call one service function each."""
+DOST's registry. Views are thin: they look objects up through ``rollout.access`` for the action they take
+(refusals by the convention of ``agencies.access``: 403 for a page the role may never use, 404 for an object
+outside the user's reach), read forms, and call one service function each."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,8 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agencies.access import Access, can, is_dost, is_reviewer, restrict
+from agencies.access import Access, may, require, restrict
 from agencies.asof import read_as_of
+from agencies.forms import show_error
+from agencies.locking import keep_input_after_conflict
 from agencies.models import SteeringCommittee
 from rollout import panels, services
 from rollout.access import (
@@ -70,37 +72,9 @@ from rollout.validators import served_content_type
 # --- helpers ------------------------------------------------------------------------------------------------
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: per field where the form has the field, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _keep_input_after_conflict(form, error: ConcurrentEditError) -> None:
-    """Keep what the user typed, but carry the current version: saving again is then a deliberate choice."""
-    data = form.data.copy()
-    data[form.add_prefix("version")] = str(error.current_version)
-    form.data = data
-
-
-def _require_access(user, agency, access: Access) -> None:
-    """The user can see the object (the lookup passed) but may not do this with it: as for any page the user
-    may not use, the answer is 404 (the portal's convention, see tests/test_permissions_matrix.py)."""
-    if not can(user, agency, access):
-        raise Http404("Not allowed")
-
-
-def _require_reviewer(user) -> None:
-    if not is_reviewer(user):
-        raise Http404("Not a reviewer")
-
-
 def plan_actions(user, plan: ImplementationPlan) -> dict[str, bool]:
     """What the page offers this user on this plan; the services check the same again."""
-    manage = can(user, plan.agency, Access.MANAGE)
+    manage = may(user, Access.MANAGE, plan)
     editable = plan.status in services.EDITABLE_PLAN_STATUSES
     running = plan.status in services.RUNNING_PLAN_STATUSES
     certification = plan.programme.is_certification
@@ -109,8 +83,8 @@ def plan_actions(user, plan: ImplementationPlan) -> dict[str, bool]:
         "can_edit_due_dates": manage and editable,
         "can_submit": manage and editable,
         "needs_head_approval": editable and services.head_approval_needed(plan),
-        "can_head_approve": editable and not plan.head_approved_at and can(user, plan.agency, Access.APPROVE_AS_HEAD),
-        "can_review": plan.status == PlanStatus.SUBMITTED and is_reviewer(user),
+        "can_head_approve": editable and not plan.head_approved_at and may(user, Access.APPROVE_AS_HEAD, plan),
+        "can_review": plan.status == PlanStatus.SUBMITTED and may(user, Access.REVIEW),
         "can_record_certificate": manage and running and certification,
         "can_record_declaration": manage and running and not certification,
     }
@@ -159,8 +133,7 @@ def plan(request, pk: int):
 def my_plan(request):
     """The officer's or head's plan for the current programme (or ``?programme=<id>``)."""
     user = request.user
-    if not user.agency_id or not can(user, user.agency, Access.VIEW):
-        raise Http404("No agency")
+    require(user, Access.WORK_ON_OWN_PLAN)
     programme_id = request.GET.get("programme") or request.POST.get("programme")
     if programme_id:
         programme = get_object_or_404(Programme, pk=programme_id) if str(programme_id).isdigit() else None
@@ -186,15 +159,14 @@ def my_plan(request):
         "agency": user.agency,
         "programme": programme,
         "programmes": Programme.objects.all(),
-        "can_create": programme is not None and can(user, user.agency, Access.MANAGE),
+        "can_create": programme is not None and may(user, Access.MANAGE, user.agency),
     })
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_due_dates(request, pk: int):
-    plan = plan_for_user(request.user, pk)
-    _require_access(request.user, plan.agency, Access.MANAGE)
+    plan = plan_for_user(request.user, pk, Access.MANAGE)
     milestones = list(plan.milestones.all())
     form = DueDatesForm(request.POST or None, plan=plan, milestones=milestones)
     conflict = None
@@ -205,9 +177,9 @@ def plan_due_dates(request, pk: int):
             )
         except ConcurrentEditError as error:
             conflict = error
-            _keep_input_after_conflict(form, error)
+            keep_input_after_conflict(form, error)
         except ValidationError as error:
-            _add_errors(form, _prefixed_due_errors(error))
+            show_error(form, _prefixed_due_errors(error))
         else:
             messages.success(request, _("Due dates saved (%(count)s changed).") % {"count": len(changed)})
             return redirect(plan)
@@ -256,7 +228,7 @@ def _run_revision(request, form, action, success: str) -> bool:
     except ConcurrentEditError as error:
         form.add_error(None, error.message)
     except ValidationError as error:
-        _add_errors(form, error)
+        show_error(form, error)
     else:
         messages.success(request, success)
         return True
@@ -359,10 +331,9 @@ def _prefixed_due_errors(error: ValidationError) -> ValidationError:
     return error
 
 
-def _plan_action(request, pk: int, *, template_title: str, form_class, run, allowed, success: str,
+def _plan_action(request, pk: int, *, template_title: str, form_class, run, access: Access, success: str,
                  intro: str = "", button: str = ""):
-    plan = plan_for_user(request.user, pk)
-    allowed(request.user, plan)
+    plan = plan_for_user(request.user, pk, access)
     form = form_class(request.POST or None, initial={"version": plan.version})
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -370,9 +341,9 @@ def _plan_action(request, pk: int, *, template_title: str, form_class, run, allo
             run(plan, form.cleaned_data)
         except ConcurrentEditError as error:
             conflict = error
-            _keep_input_after_conflict(form, error)
+            keep_input_after_conflict(form, error)
         except ValidationError as error:
-            _add_errors(form, error)
+            show_error(form, error)
         else:
             messages.success(request, success)
             return redirect(plan)
@@ -387,7 +358,7 @@ def _plan_action(request, pk: int, *, template_title: str, form_class, run, allo
 def plan_submit(request, pk: int):
     return _plan_action(
         request, pk, template_title=_("Submit the plan for approval"), form_class=PlanActionForm,
-        allowed=lambda user, plan: _require_access(user, plan.agency, Access.MANAGE),
+        access=Access.MANAGE,
         run=lambda plan, data: services.submit_plan(
             plan, by=request.user, expected_version=data["version"], comment=data["comment"]),
         success=_("The plan was submitted to the provincial steering committee and DOST."),
@@ -401,7 +372,7 @@ def plan_submit(request, pk: int):
 def plan_head_approve(request, pk: int):
     return _plan_action(
         request, pk, template_title=_("Approve the plan as the agency head"), form_class=PlanActionForm,
-        allowed=lambda user, plan: _require_access(user, plan.agency, Access.APPROVE_AS_HEAD),
+        access=Access.APPROVE_AS_HEAD,
         run=lambda plan, data: services.approve_as_head(
             plan, by=request.user, expected_version=data["version"], comment=data["comment"]),
         success=_("You approved the plan; the ISO officer can now submit it."),
@@ -414,7 +385,7 @@ def plan_head_approve(request, pk: int):
 def plan_approve(request, pk: int):
     return _plan_action(
         request, pk, template_title=_("Approve the plan"), form_class=PlanActionForm,
-        allowed=lambda user, plan: _require_reviewer(user),
+        access=Access.REVIEW,
         run=lambda plan, data: services.approve_plan(
             plan, by=request.user, comment=data["comment"], expected_version=data["version"]),
         success=_("The plan was approved."),
@@ -427,7 +398,7 @@ def plan_approve(request, pk: int):
 def plan_return(request, pk: int):
     return _plan_action(
         request, pk, template_title=_("Return the plan for revision"), form_class=ReturnPlanForm,
-        allowed=lambda user, plan: _require_reviewer(user),
+        access=Access.REVIEW,
         run=lambda plan, data: services.return_plan(
             plan, by=request.user, comment=data["comment"], expected_version=data["version"]),
         success=_("The plan was returned to the agency with your comments."),
@@ -438,8 +409,7 @@ def plan_return(request, pk: int):
 @login_required
 @require_GET
 def review_queue(request):
-    if not is_reviewer(request.user):
-        raise Http404("Not a reviewer")
+    require(request.user, Access.REVIEW)
     # The longest wait first (the default), or the latest submitted first.
     latest_first = request.GET.get("sort") == "latest"
     plans = list(
@@ -463,9 +433,8 @@ def review_queue(request):
 @login_required
 @require_POST
 def programme_lock(request, pk: int):
-    """DOST locks a closed programme's records; others answer 404."""
-    if not is_dost(request.user):
-        raise Http404("Not DOST")
+    """DOST locks a closed programme's records."""
+    require(request.user, Access.LOCK_PROGRAMMES)
     programme = get_object_or_404(Programme, pk=pk)
     try:
         services.lock_programme(programme, by=request.user)
@@ -485,19 +454,19 @@ def programme_lock(request, pk: int):
 def milestone(request, pk: int):
     milestone = milestone_for_user(request.user, pk)
     plan = milestone.plan
-    can_manage = can(request.user, plan.agency, Access.MANAGE)
-    if request.method == "POST" and not can_manage:
-        raise Http404("Not allowed")
+    if request.method == "POST":
+        require(request.user, Access.MANAGE, milestone)
+    can_manage = may(request.user, Access.MANAGE, milestone)
     form = MilestoneStatusForm(request.POST or None, request.FILES or None, milestone=milestone)
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            _save_milestone_form(request, milestone, form)
+            services.update_milestone(milestone, by=request.user, **form.update())
         except ConcurrentEditError as error:
             conflict = error
-            _keep_input_after_conflict(form, error)
+            keep_input_after_conflict(form, error)
         except ValidationError as error:
-            _add_errors(form, error)
+            show_error(form, error)
         else:
             messages.success(request, _("Milestone updated."))
             return redirect(milestone)
@@ -532,18 +501,6 @@ def _committee_of(milestone: Milestone):
     )
 
 
-@transaction.atomic
-def _save_milestone_form(request, milestone: Milestone, form: MilestoneStatusForm) -> None:
-    data = form.cleaned_data
-    if form.changes_status():
-        services.record_milestone_status(
-            milestone, by=request.user, status=data["status"], note=data["note"], completed_on=data["completed_on"],
-            blocked_reason=data["blocked_reason"], expected_version=data["version"],
-        )
-    if data.get("evidence"):
-        services.add_evidence(milestone, data["evidence"], by=request.user, description=data["evidence_description"])
-
-
 @login_required
 @require_GET
 def evidence(request, pk: int):
@@ -563,8 +520,7 @@ def evidence(request, pk: int):
 
 
 def _plan_for_result(request, pk: int, *, certification: bool) -> ImplementationPlan:
-    plan = plan_for_user(request.user, pk)
-    _require_access(request.user, plan.agency, Access.MANAGE)
+    plan = plan_for_user(request.user, pk, Access.MANAGE)
     if plan.programme.is_certification != certification:
         raise Http404("This programme has the other regime")
     return plan
@@ -579,7 +535,7 @@ def certificate_new(request, pk: int):
         try:
             services.record_certificate(plan, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            show_error(form, error)
         else:
             messages.success(request, _("The certificate was recorded; the plan is completed."))
             return redirect(plan)
@@ -597,7 +553,7 @@ def declaration_new(request, pk: int):
         try:
             services.record_declaration(plan, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            show_error(form, error)
         else:
             messages.success(request, _("The declaration was recorded; the plan is completed."))
             return redirect(plan)
@@ -607,9 +563,9 @@ def declaration_new(request, pk: int):
 
 
 def _result_page(request, item, *, form_class, update, kind: str):
-    can_manage = can(request.user, item.plan.agency, Access.MANAGE)
-    if request.method == "POST" and not can_manage:
-        raise Http404("Not allowed")
+    if request.method == "POST":
+        require(request.user, Access.MANAGE, item)
+    can_manage = may(request.user, Access.MANAGE, item)
     form = None
     conflict = None
     if can_manage:
@@ -620,9 +576,9 @@ def _result_page(request, item, *, form_class, update, kind: str):
                 update(item, by=request.user, expected_version=form.cleaned_data["version"], **fields)
             except ConcurrentEditError as error:
                 conflict = error
-                _keep_input_after_conflict(form, error)
+                keep_input_after_conflict(form, error)
             except ValidationError as error:
-                _add_errors(form, error)
+                show_error(form, error)
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect(request.path)
@@ -675,7 +631,7 @@ def registry(request):
         "filters": filters,
         "page": page,
         "query": query.urlencode(),
-        "can_edit": is_dost(request.user),
+        "can_edit": may(request.user, Access.KEEP_REGISTRY),
     })
 
 
@@ -691,9 +647,10 @@ REGISTRY_FORMS = {
 @login_required
 @require_http_methods(["GET", "POST"])
 def registry_edit(request, kind: str, pk: int | None = None):
-    """Create (no pk) or change a registry entry; DOST only, others answer 404."""
-    if kind not in REGISTRY_FORMS or not is_dost(request.user):
-        raise Http404("Not found")
+    """Create (no pk) or change a registry entry; DOST only."""
+    require(request.user, Access.KEEP_REGISTRY)
+    if kind not in REGISTRY_FORMS:
+        raise Http404("No such registry")
     model, form_class = REGISTRY_FORMS[kind]
     instance = get_object_or_404(model, pk=pk) if pk is not None else None
     form = form_class(request.POST or None, instance=instance)
@@ -705,9 +662,9 @@ def registry_edit(request, kind: str, pk: int | None = None):
             services.save_registry_entry(form.instance, by=request.user)
         except ConcurrentEditError as error:
             conflict = error
-            _keep_input_after_conflict(form, error)
+            keep_input_after_conflict(form, error)
         except ValidationError as error:
-            _add_errors(form, error)
+            show_error(form, error)
         else:
             messages.success(request, _("Registry saved."))
             return redirect("rollout:registry")

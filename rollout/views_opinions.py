@@ -7,13 +7,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from agencies.access import Access
+from agencies.forms import show_error
 from rollout import services
 from rollout.access import plan_for_user
 from rollout.models import PlanStatus
@@ -26,15 +27,13 @@ class OpinionForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_opinion(request, pk: int):
-    if services.opinion_body_of(request.user) is None:
-        raise Http404("Not a co-reviewer")
-    plan = plan_for_user(request.user, pk)
+    plan = plan_for_user(request.user, pk, Access.GIVE_OPINION)
     form = OpinionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.add_opinion(plan, by=request.user, text=form.cleaned_data["text"])
         except ValidationError as error:
-            form.add_error(None, error.messages)
+            show_error(form, error)
         else:
             messages.success(request, _("Your opinion was added to the plan; DOST sees it before deciding."))
             return redirect(plan)

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agencies.access import Access, agencies_for_user, is_dost, sees_all_agencies
+from agencies.access import Access, agencies_for_user, may, require
+from agencies.forms import show_error
 from rollout import organisations
 from rollout.forms import EngagementDeclarationForm
 from rollout.history import history_of
@@ -22,14 +23,15 @@ from rollout.models import Engagement
 @login_required
 @require_GET
 def organisation(request, kind: str, pk: int):
-    if kind not in organisations.KINDS or not sees_all_agencies(request.user):
+    require(request.user, Access.SEE_PROVINCE)
+    if kind not in organisations.KINDS:
         raise Http404("No such organisation")
     item = get_object_or_404(organisations.KINDS[kind], pk=pk)
     today = timezone.localdate()
     record = organisations.organisation_records(today, only=item)[0]
     return render(request, "rollout/organisation.html", {
         "record": record, "today": today, "designation": record.designation,
-        "can_edit": is_dost(request.user), "history": history_of(item),
+        "can_edit": may(request.user, Access.KEEP_REGISTRY), "history": history_of(item),
     })
 
 
@@ -38,13 +40,13 @@ def organisation(request, kind: str, pk: int):
 def engagement_declare(request):
     agency = agencies_for_user(request.user, Access.MANAGE).order_by("pk").first()
     if agency is None:
-        raise Http404("No agency to declare for")
+        raise PermissionDenied("Only an agency's ISO officer declares its engagements")
     form = EngagementDeclarationForm(request.POST or None, instance=Engagement(agency=agency))
     if request.method == "POST" and form.is_valid():
         try:
             organisations.declare_engagement(form.instance, by=request.user)
         except ValidationError as error:
-            form.add_error(None, error.messages)
+            show_error(form, error)
         else:
             messages.success(request, _("The engagement was declared; DOST confirms it."))
             return redirect("rollout:registry")
@@ -54,8 +56,7 @@ def engagement_declare(request):
 @login_required
 @require_POST
 def engagement_confirm(request, pk: int):
-    if not is_dost(request.user):
-        raise Http404("Not allowed")
+    require(request.user, Access.KEEP_REGISTRY)
     engagement = get_object_or_404(Engagement, pk=pk)
     try:
         organisations.confirm_engagement(engagement, by=request.user)

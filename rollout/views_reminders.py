@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from agencies.access import is_overseer
+from agencies.access import Access, require
 from rollout.models import ReminderLog, ReminderStatus
 
 PAGE_SIZE = 50
@@ -35,15 +34,14 @@ def _rows(queryset, request):
 @require_GET
 def my_reminders(request):
     page = _rows(ReminderLog.objects.filter(recipient=request.user), request)
-    return render(request, "rollout/reminders/mine.html", {"page": page, "is_overseer": is_overseer(request.user)})
+    return render(request, "rollout/reminders/mine.html", {"page": page})
 
 
 @login_required
 @require_GET
 def reminder_queue(request):
     """Reminders waiting, failing or given up, so no undelivered one goes unnoticed."""
-    if not is_overseer(request.user):
-        raise Http404("No such page")
+    require(request.user, Access.OVERSEE)
     queryset = ReminderLog.objects.exclude(status__in=[ReminderStatus.SENT, ReminderStatus.CANCELLED])
     status = request.GET.get("status", "")
     if status in ReminderStatus.values:

@@ -5,15 +5,16 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from agencies.access import agency_for_user, may_urge
+from agencies.access import Access, agency_for_user
+from agencies.forms import show_error
 from rollout.letters import urging_letter_filename, urging_letter_pdf
 from rollout.models import ImplementationPlan, Programme, UrgeRecord
 from rollout.urging import MESSAGE_MAX_LENGTH, urge_agency, urge_recipients
@@ -46,9 +47,7 @@ def urge_history(agency, limit: int = 10):
 @login_required
 @require_http_methods(["GET", "POST"])
 def urge(request, code: str):
-    agency = agency_for_user(request.user, code)
-    if not may_urge(request.user, agency):
-        raise PermissionDenied
+    agency = agency_for_user(request.user, code, Access.URGE)
     form = UrgeForm(request.POST or None, initial={"programme": Programme.objects.current()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -60,11 +59,7 @@ def urge(request, code: str):
                 with_letter=form.cleaned_data["with_letter"],
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            show_error(form, error)
         else:
             messages.success(
                 request,
@@ -96,9 +91,7 @@ def letter_plans(agency):
 def urge_letter(request, code: str, programme: int):
     """The formal urging letter of the agency's plan in the programme, as it would go out today: shown in the
     browser (preview) or, with ``?download=1``, saved as a file."""
-    agency = agency_for_user(request.user, code)
-    if not may_urge(request.user, agency):
-        raise Http404("Not an overseer")
+    agency = agency_for_user(request.user, code, Access.URGE)
     plan = get_object_or_404(
         ImplementationPlan.objects.select_related("agency", "programme"), agency=agency, programme_id=programme
     )

@@ -185,11 +185,11 @@ def test_the_demo_has_a_secretariat_administrator_and_the_accounts_of_communes_t
     from django.core.management import call_command
 
     from administration.demo import JOINED_COMMUNES_WITH_ACCOUNTS
-    from agencies.access import is_administrator
+    from agencies.access import Access, may
 
     settings.DEBUG = True
     call_command("load_demo", stdout=io.StringIO())
-    assert is_administrator(User.objects.get(username="admin-vpubnd"))
+    assert may(User.objects.get(username="admin-vpubnd"), Access.ADMINISTER)
     officers = User.objects.filter(agency__group="communes", role=UserRole.ISO_OFFICER).select_related("agency")
     assert officers.count() == JOINED_COMMUNES_WITH_ACCOUNTS
     for officer in officers:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.http import Http404
 
-from agencies.access import Access, agencies_for_user, agency_for_user, can, restrict
+from agencies.access import Access, agencies_for_user, agency_for_user, may, restrict
 from agencies.models import Agency, AgencyKind, CommitteeMember, SteeringCommittee, UserRole
 from tests.conftest import make_user
 
@@ -64,10 +64,10 @@ def test_agency_for_user_answers_404_when_the_user_may_see_but_not_manage(commit
 
 
 def test_can_reports_the_same_answers_for_templates(officer_a, officer_b, viewer, agency_a):
-    assert can(officer_a, agency_a, Access.MANAGE)
-    assert not can(officer_b, agency_a, Access.VIEW)
-    assert can(viewer, agency_a, Access.VIEW)
-    assert not can(viewer, agency_a, Access.MANAGE)
+    assert may(officer_a, Access.MANAGE, agency_a)
+    assert not may(officer_b, Access.VIEW, agency_a)
+    assert may(viewer, Access.VIEW, agency_a)
+    assert not may(viewer, Access.MANAGE, agency_a)
 
 
 def test_moving_an_officer_to_another_agency_removes_the_old_agencys_permissions(officer_a, agency_a, agency_b):
@@ -101,4 +101,4 @@ def test_a_new_agency_is_not_visible_to_an_officer_of_another(officer_a):
 
 def test_the_helpers_accept_the_permission_name_as_a_plain_string(officer_a, agency_a):
     assert codes(agencies_for_user(officer_a, "agencies.manage_rollout")) == {"SKHCN"}
-    assert can(officer_a, agency_a, "agencies.manage_rollout")
+    assert may(officer_a, "agencies.manage_rollout", agency_a)

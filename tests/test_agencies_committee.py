@@ -198,7 +198,9 @@ def test_services_record_the_author_given_outside_a_request(committee, officer_a
     assert [(c.old, c.new) for c in entries[0].changes] == [("Chuyên viên", "Phó Giám đốc Sở")]
 
 
-def test_a_failed_service_call_leaves_nothing_behind(committee):
+def test_a_failed_service_call_leaves_nothing_behind(committee, officer_a):
     with pytest.raises(ValidationError):
-        services.add_committee_member(committee, name="Lê Văn Cường", position="Phó Giám đốc", role="chair")
+        services.add_committee_member(
+            committee, by=officer_a, name="Lê Văn Cường", position="Phó Giám đốc", role="chair"
+        )
     assert not CommitteeMember.history.exists()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from agencies.access import Access, agencies_for_user, can, may_urge
+from agencies.access import Access, agencies_for_user, may
 from agencies.models import Agency, AgencyKind, UserRole
 from agencies.services import sync_agency_permissions
 from rollout.access import plans_for_user
@@ -38,13 +38,14 @@ def district(agency_b):
 
 def test_a_district_officer_reads_the_communes_and_public_units_of_the_district(officer_b, agency_b, district):
     assert set(agencies_for_user(officer_b).values_list("code", flat=True)) == {"VANLAM", "LACHONG", "TTYT-VL"}
-    assert can(officer_b, district["own_commune"], Access.VIEW)
-    assert not can(officer_b, district["other_commune"], Access.VIEW)
+    assert may(officer_b, Access.VIEW, district["own_commune"])
+    assert not may(officer_b, Access.VIEW, district["other_commune"])
 
 
 def test_the_district_head_oversees_as_the_officer_does(agency_b, district):
     head = account("head-vanlam", agency_b, UserRole.AGENCY_HEAD)
-    assert may_urge(head, district["own_commune"])
+    assert may(head, Access.URGE, district["own_commune"])
+    assert not may(head, Access.URGE, district["other_commune"])
     assert agencies_for_user(head).filter(code="LACHONG").exists()
 
 
@@ -58,7 +59,8 @@ def test_a_district_officer_changes_nothing_of_a_commune(officer_b, district):
 def test_a_commune_officer_never_sees_another_commune(agency_b, district):
     commune_officer = account("officer-lachong", district["own_commune"])
     assert list(agencies_for_user(commune_officer).values_list("code", flat=True)) == ["LACHONG"]
-    assert not may_urge(commune_officer, district["own_unit"])
+    assert not may(commune_officer, Access.URGE, district["own_unit"])
+    assert not may(commune_officer, Access.URGE)
 
 
 def test_a_district_officer_opens_their_commune_and_gets_404_for_another_districts(client, officer_b, district):
@@ -66,6 +68,13 @@ def test_a_district_officer_opens_their_commune_and_gets_404_for_another_distric
     assert client.get(reverse("agencies:detail", kwargs={"code": "LACHONG"})).status_code == 200
     assert client.get(reverse("agencies:detail", kwargs={"code": "TANLAP"})).status_code == 404
     assert client.get(reverse("rollout:urge", kwargs={"code": "TANLAP"})).status_code == 404
+    assert client.get(reverse("rollout:urge", kwargs={"code": "LACHONG"})).status_code == 200
+
+
+def test_a_commune_officer_who_may_never_urge_is_refused_before_any_agency_is_read(client, agency_b, district):
+    client.force_login(account("officer-lachong", district["own_commune"]))
+    assert client.get(reverse("rollout:urge", kwargs={"code": "TANLAP"})).status_code == 403
+    assert client.get(reverse("rollout:urge", kwargs={"code": "NO-SUCH-AGENCY"})).status_code == 403
 
 
 def test_a_district_officer_urges_a_commune_of_theirs_and_the_urging_is_recorded(client, officer_b, district):

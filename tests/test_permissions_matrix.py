@@ -1,9 +1,10 @@
 """Who may open which page: the portal's permission matrix, in one table.
 
-Each Row names a URL, how to build its arguments, and the status every kind of user must get (a GET unless
-the row says ``method="post"``, with ``data``):
-200 (allowed), LOGIN (redirected to the login page), REDIRECT (another redirect, e.g. the login page for a
-user already logged in), 404 (another agency's object: answered as if it did not exist) or 405.
+Each Row names a URL, how to build its arguments (and query string), and the status every kind of user must
+get (a GET unless the row says ``method="post"``, with ``data``): 200 (allowed), LOGIN (redirected to the
+login page), REDIRECT (another redirect, e.g. the login page for a user already logged in), 400 (allowed, but
+the input is refused), 403 (a page the role may never use), 404 (an object outside the user's reach, answered
+as if it did not exist) or 405. The refusals follow the convention written in ``agencies.access``.
 
 How to add your pages
 ---------------------
@@ -13,9 +14,10 @@ How to add your pages
 2. Append a Row to ROWS: ``Row("rollout:plan_detail", lambda w: {"pk": w.plan_a.pk}, own_agency_only())``.
    For an action, add ``method="post"`` and ``data=lambda w: {...}``; every case runs on a fresh database.
    Build the expectations with the helpers (``everyone``, ``own_agency_only``, ``officer_a_only``,
-   ``reviewers_only``) or write the dict out: one entry per role in ROLES.
-3. If you add a URL namespace, add it to COVERED_NAMESPACES: a test fails when a URL of a covered
-   namespace has no row, so a new page cannot be forgotten.
+   ``reviewers_only``, ``overseers_only``, ``province_only``, ``dost_only``) or write the dict out: one entry
+   per role in ROLES.
+3. Every named URL of the portal must have a row (the administration's pages are checked all together, for
+   staff only): a test fails when one has none, so a new page cannot be forgotten.
 """
 
 from __future__ import annotations
@@ -39,7 +41,17 @@ from imports.models import ChangeSet
 from library.models import Edition, GuidanceDocument
 from maintenance.models import CorrectiveAction, MaintenanceActivity
 from procedures.models import AdministrativeProcedure
-from rollout.models import Certificate, CertificationBody, Declaration, Engagement, Evidence, Programme, Regime
+from reports.models import ReportJob
+from rollout.models import (
+    Certificate,
+    CertificationBody,
+    Declaration,
+    Engagement,
+    Evidence,
+    Programme,
+    Regime,
+    ReminderLog,
+)
 from tests.fixtures_rollout_ui import make_plan, make_programme
 from training.models import Attendance, Course
 
@@ -53,6 +65,7 @@ USER_FIXTURE = {
     DOST: "dost_user", COMMITTEE: "committee_user", VIEWER: "viewer", HOME_AFFAIRS: "home_affairs",
 }
 LOGIN, REDIRECT = "login redirect", "redirect"
+API_ANONYMOUS = 401  # the API asks for credentials instead of sending to the login page
 
 
 def everyone(status=200, *, anonymous=LOGIN) -> dict[str, object]:
@@ -69,18 +82,38 @@ def officer_a_only() -> dict[str, object]:
     return {**everyone(404), OFFICER_A: 200}
 
 
-def reviewers_only(other=404) -> dict[str, object]:
+def reviewers_only(allowed=200, other=403) -> dict[str, object]:
     """Reviewing plans: DOST, the committee's standing body (the committee itself oversees and urges)."""
-    return {**everyone(other), DOST: 200}
+    return {**everyone(other), DOST: allowed}
 
 
 def administrators_only(allowed=200) -> dict[str, object]:
-    """Administering the portal: the committee's secretariat and DOST."""
-    return {**everyone(404), DOST: allowed}
+    """Administering the portal: the committee's secretariat and DOST; the other roles get 403."""
+    return {**everyone(403), DOST: allowed}
 
 
-def overseers_only(other=404) -> dict[str, object]:
-    return {**everyone(other), DOST: 200, COMMITTEE: 200}
+def overseers_only(allowed=200, other=403) -> dict[str, object]:
+    """Overseeing the rollout (urging, the undelivered reminders): the committee and DOST."""
+    return {**everyone(other), DOST: allowed, COMMITTEE: allowed}
+
+
+def urgers(allowed=200, *, district=404) -> dict[str, object]:
+    """Urging an agency: the committee and DOST everywhere; a district's ISO officer (officer B) the units of
+    the district, 404 for any other agency; the roles that may never urge get 403 before any lookup."""
+    return {**overseers_only(allowed), OFFICER_B: district}
+
+
+def province_only(allowed=200) -> dict[str, object]:
+    """Pages of the roles that see the whole province (the committee, DOST, viewers): the others get 403."""
+    return {**everyone(403), DOST: allowed, COMMITTEE: allowed, VIEWER: allowed, HOME_AFFAIRS: allowed}
+
+
+def dost_only(allowed=200) -> dict[str, object]:
+    return {**everyone(403), DOST: allowed}
+
+
+def home_affairs_only(allowed=200) -> dict[str, object]:
+    return {**everyone(403), HOME_AFFAIRS: allowed}
 
 
 @dataclass
@@ -90,10 +123,12 @@ class Row:
     expected: dict[str, object] = field(default_factory=everyone)
     method: str = "get"
     data: Callable[[types.SimpleNamespace], dict] | dict = field(default_factory=dict)
+    query: str = ""
 
     def url(self, world) -> str:
         kwargs = self.kwargs(world) if callable(self.kwargs) else self.kwargs
-        return reverse(self.url_name, kwargs=kwargs)
+        url = reverse(self.url_name, kwargs=kwargs)
+        return f"{url}?{self.query}" if self.query else url
 
 
 ROWS: list[Row] = [
@@ -108,6 +143,8 @@ ROWS: list[Row] = [
     Row("password_reset_done", expected=everyone(200, anonymous=200)),
     Row("password_reset_confirm", {"uidb64": "MQ", "token": "not-a-token"}, everyone(200, anonymous=200)),
     Row("password_reset_complete", expected=everyone(200, anonymous=200)),
+    Row("set_language", method="post", data={"language": "en", "next": "/"}, expected=everyone(REDIRECT,
+        anonymous=REDIRECT)),
     # Agencies
     Row("agencies:list"),
     Row("agencies:detail", lambda w: {"code": w.agency_a.code}, own_agency_only()),
@@ -126,18 +163,19 @@ ROWS: list[Row] = [
     # Rollout: plans, milestones, evidence, certificates and declarations, review, registry
     Row("rollout:plan", lambda w: {"pk": w.plan_a.pk}, own_agency_only()),
     Row("rollout:plan", lambda w: {"pk": w.plan_b.pk}, {**everyone(200), OFFICER_A: 404, HEAD_A: 404}),
-    # A district oversees its communes and public units (agency B is the district of Văn Lâm): it reads and
-    # urges them and changes nothing of theirs; a commune of another district answers 404
+    # A district oversees its communes and public units (agency B is the district of Văn Lâm, officer B its
+    # ISO officer): it reads and urges them and changes nothing of theirs; a commune of another district answers
+    # 404; a role that may never urge gets 403 before any agency is looked up
     Row("agencies:detail", lambda w: {"code": w.commune_b.code}, {**everyone(200), OFFICER_A: 404, HEAD_A: 404}),
     Row("agencies:detail", lambda w: {"code": w.commune_elsewhere.code},
         {**everyone(200), OFFICER_A: 404, HEAD_A: 404, OFFICER_B: 404}),
     Row("rollout:plan", lambda w: {"pk": w.plan_commune_b.pk}, {**everyone(200), OFFICER_A: 404, HEAD_A: 404}),
     Row("rollout:plan_revise", lambda w: {"pk": w.plan_commune_b.pk}, everyone(404)),
-    Row("rollout:urge", lambda w: {"code": w.commune_b.code},
-        {**everyone(404), OFFICER_B: 200, DOST: 200, COMMITTEE: 200, VIEWER: 403, HOME_AFFAIRS: 403}),
-    Row("rollout:urge", lambda w: {"code": w.commune_elsewhere.code},
-        {**everyone(404), DOST: 200, COMMITTEE: 200, VIEWER: 403, HOME_AFFAIRS: 403}),
-    Row("rollout:my_plan", expected={**everyone(REDIRECT), DOST: 404, COMMITTEE: 404, VIEWER: 200, HOME_AFFAIRS: 200}),
+    Row("rollout:urge", lambda w: {"code": w.commune_b.code}, urgers(district=200)),
+    Row("rollout:urge", lambda w: {"code": w.commune_elsewhere.code}, urgers()),
+    Row("rollout:urge_letter", lambda w: {"code": w.commune_b.code, "programme": w.plan_commune_b.programme_id},
+        urgers(district=200)),
+    Row("rollout:my_plan", expected={**province_only(403), OFFICER_A: REDIRECT, OFFICER_B: REDIRECT, HEAD_A: REDIRECT}),
     Row("rollout:plan_due_dates", lambda w: {"pk": w.plan_a.pk}, officer_a_only()),
     Row("rollout:plan_revise", lambda w: {"pk": w.plan_a.pk}, officer_a_only()),
     Row("rollout:plan_revise", lambda w: {"pk": w.plan_b.pk}, {**everyone(404), OFFICER_B: 200}),
@@ -158,7 +196,7 @@ ROWS: list[Row] = [
     Row("rollout:declaration_new", lambda w: {"pk": w.declaration_plan_a.pk}, officer_a_only()),
     Row("rollout:review_queue", expected=reviewers_only()),
     Row("rollout:programme_lock", lambda w: {"pk": w.plan_a.programme_id}, everyone(405)),
-    Row("rollout:programme_lock", lambda w: {"pk": w.plan_a.programme_id}, {**everyone(404), DOST: REDIRECT},
+    Row("rollout:programme_lock", lambda w: {"pk": w.plan_a.programme_id}, dost_only(REDIRECT),
         method="post"),
     Row("rollout:milestone", lambda w: {"pk": w.milestone_a.pk}, own_agency_only()),
     Row("rollout:milestone", lambda w: {"pk": w.milestone_b.pk}, {**everyone(200), OFFICER_A: 404, HEAD_A: 404}),
@@ -166,34 +204,52 @@ ROWS: list[Row] = [
     Row("rollout:certificate", lambda w: {"pk": w.certificate_a.pk}, own_agency_only()),
     Row("rollout:declaration", lambda w: {"pk": w.declaration_a.pk}, own_agency_only()),
     Row("rollout:registry"),
-    Row("rollout:registry_new", {"kind": "body"}, {**everyone(404), DOST: 200}),
-    Row("rollout:registry_new", {"kind": "no-such-kind"}, everyone(404)),
-    Row("rollout:registry_new", {"kind": "designation"}, {**everyone(404), DOST: 200}),
-    Row("rollout:registry_new", {"kind": "expert"}, {**everyone(404), DOST: 200}),
+    Row("rollout:registry_new", {"kind": "body"}, dost_only()),
+    Row("rollout:registry_new", {"kind": "no-such-kind"}, dost_only(404)),
+    Row("rollout:registry_new", {"kind": "designation"}, dost_only()),
+    Row("rollout:registry_new", {"kind": "expert"}, dost_only()),
+    Row("rollout:registry_edit", lambda w: {"kind": "body", "pk": w.certification_body.pk}, dost_only()),
     # DOST's oversight of the organisations: their records are for the province-wide roles
-    Row("rollout:organisation", lambda w: {"kind": "body", "pk": w.certification_body.pk},
-        {**everyone(200), OFFICER_A: 404, OFFICER_B: 404, HEAD_A: 404}),
-    Row("rollout:organisation", lambda w: {"kind": "agency", "pk": w.certification_body.pk}, everyone(404)),
-    Row("rollout:plan_opinion", lambda w: {"pk": w.plan_a.pk}, {**everyone(404), HOME_AFFAIRS: 200}),
-    Row("rollout:engagement_declare", expected={**everyone(404), OFFICER_A: 200, OFFICER_B: 200}),
+    Row("rollout:organisation", lambda w: {"kind": "body", "pk": w.certification_body.pk}, province_only()),
+    Row("rollout:organisation", lambda w: {"kind": "agency", "pk": w.certification_body.pk}, province_only(404)),
+    Row("rollout:plan_opinion", lambda w: {"pk": w.plan_a.pk}, home_affairs_only()),
+    Row("rollout:engagement_declare", expected={**everyone(403), OFFICER_A: 200, OFFICER_B: 200}),
     Row("rollout:engagement_confirm", lambda w: {"pk": w.declared_engagement_a.pk}, everyone(405)),
-    Row("rollout:engagement_confirm", lambda w: {"pk": w.declared_engagement_a.pk}, {**everyone(404), DOST: REDIRECT},
+    Row("rollout:engagement_confirm", lambda w: {"pk": w.declared_engagement_a.pk}, dost_only(REDIRECT),
         method="post"),
-    Row("reports:register_export", {"register": "organisations"},
-        {**everyone(200), OFFICER_A: 404, OFFICER_B: 404, HEAD_A: 404}),
-    Row("rollout:registry_edit", lambda w: {"kind": "body", "pk": w.certification_body.pk},
-        {**everyone(404), DOST: 200}),
+    Row("reports:register_export", {"register": "organisations"}, province_only()),
+    Row("rollout:urge", lambda w: {"code": w.agency_a.code}, urgers()),
+    Row("rollout:urge", {"code": "NO-SUCH-AGENCY"}, urgers(404)),
+    Row("rollout:urge_letter", lambda w: {"code": w.agency_a.code, "programme": w.plan_a.programme_id},
+        urgers()),
+    Row("rollout:quick_update", lambda w: {"pk": w.milestone_a.pk}, everyone(405)),
+    Row("rollout:quick_update", lambda w: {"pk": w.milestone_a.pk}, {**officer_a_only(), OFFICER_A: REDIRECT},
+        method="post", data=lambda w: {f"m{w.milestone_a.pk}-version": w.milestone_a.version,
+                                       f"m{w.milestone_a.pk}-status": "in_progress"}),
+    Row("rollout:my_reminders"),
+    Row("rollout:reminder_queue", expected=overseers_only()),
+    # Reports: a date that does not parse answers 400 to whoever may ask for the report, after the access check.
+    Row("reports:dashboard", expected=province_only()),
+    Row("reports:index"),
+    # Who joined a programme: every reader, each over the agencies within reach (a district: its own units)
+    Row("reports:participation"),
+    Row("reports:province", query="as_of=not-a-date", expected=province_only(400)),
+    Row("reports:dost", query="as_of=not-a-date", expected=province_only(400)),
+    Row("reports:export", query="as_of=not-a-date", expected=province_only(400)),
+    Row("reports:agency", lambda w: {"code": w.agency_a.code}, {**everyone(400), OFFICER_B: 404},
+        query="as_of=not-a-date"),
+    Row("reports:agency_pick", query="agency=SKHCN", expected={**everyone(REDIRECT), OFFICER_B: 400}),
+    Row("reports:job", lambda w: {"pk": w.job_a.pk}, {**everyone(404), OFFICER_A: 200}),
+    Row("reports:job_download", lambda w: {"pk": w.job_a.pk}, everyone(404)),  # not ready: for no one
     # Administrative procedures: Home Affairs keeps the catalogue; officers choose their own agency's scopes
     Row("procedures:index"),
     Row("procedures:agency", lambda w: {"code": w.agency_a.code}, own_agency_only()),
-    Row("procedures:new", lambda w: {"code": w.agency_a.code}, {**everyone(404), HOME_AFFAIRS: 200}),
-    Row("procedures:edit", lambda w: {"code": w.agency_a.code, "pk": w.procedure_a.pk},
-        {**everyone(404), HOME_AFFAIRS: 200}),
+    Row("procedures:new", lambda w: {"code": w.agency_a.code}, home_affairs_only()),
+    Row("procedures:edit", lambda w: {"code": w.agency_a.code, "pk": w.procedure_a.pk}, home_affairs_only()),
     # Agency B's procedure through agency A's code is not found.
-    Row("procedures:edit", lambda w: {"code": w.agency_a.code, "pk": w.procedure_b.pk}, everyone(404)),
+    Row("procedures:edit", lambda w: {"code": w.agency_a.code, "pk": w.procedure_b.pk}, home_affairs_only(404)),
     Row("procedures:import", lambda w: {"code": w.agency_a.code}, everyone(405)),
-    Row("procedures:import", lambda w: {"code": w.agency_a.code}, {**everyone(404), HOME_AFFAIRS: REDIRECT},
-        method="post"),
+    Row("procedures:import", lambda w: {"code": w.agency_a.code}, home_affairs_only(REDIRECT), method="post"),
     Row("procedures:scope", lambda w: {"kind": "plan", "pk": w.plan_a.pk}, officer_a_only()),
     Row("procedures:scope", lambda w: {"kind": "certificate", "pk": w.certificate_a.pk}, officer_a_only()),
     Row("procedures:scope", lambda w: {"kind": "declaration", "pk": w.declaration_a.pk}, officer_a_only()),
@@ -203,17 +259,17 @@ ROWS: list[Row] = [
     Row("training:index"),
     Row("training:people"),
     Row("training:course", lambda w: {"pk": w.course.pk}),
-    Row("training:course_new", expected={**everyone(404), DOST: 200}),
-    Row("training:course_edit", lambda w: {"pk": w.course.pk}, {**everyone(404), DOST: 200}),
+    Row("training:course_new", expected=dost_only()),
+    Row("training:course_edit", lambda w: {"pk": w.course.pk}, dost_only()),
     Row("training:request_place", lambda w: {"pk": w.course.pk}, everyone(405)),
     Row("training:request_place", lambda w: {"pk": w.course.pk},
-        {**everyone(404), OFFICER_A: REDIRECT, OFFICER_B: 400, DOST: REDIRECT}, method="post",
+        {**everyone(403), OFFICER_A: REDIRECT, OFFICER_B: 400, DOST: REDIRECT}, method="post",
         data=lambda w: {"agency": w.agency_a.pk, "person_name": "Lê Văn Cường"}),
-    Row("training:attendance", lambda w: {"pk": w.attendance_a.pk}, {**everyone(404), DOST: 200}),
+    Row("training:attendance", lambda w: {"pk": w.attendance_a.pk}, dost_only()),
     Row("reports:register_export", {"register": "training"}),
     # Funding: Finance (the viewer) records every figure; an agency's officer proposes its own request
     Row("funding:index"),
-    Row("funding:new", expected={**everyone(404), VIEWER: 200, OFFICER_A: 200, OFFICER_B: 200}),
+    Row("funding:new", expected={**everyone(403), VIEWER: 200, OFFICER_A: 200, OFFICER_B: 200}),
     Row("funding:edit", lambda w: {"pk": w.funding_a.pk}, {**everyone(404), VIEWER: 200, OFFICER_A: 200}),
     Row("funding:edit", lambda w: {"pk": w.funding_a.pk}, {**everyone(404), VIEWER: REDIRECT, OFFICER_A: REDIRECT},
         method="post", data=lambda w: {"requested": 5, "note": "", "approved": 0, "allocated": 0, "disbursed": 0,
@@ -222,16 +278,16 @@ ROWS: list[Row] = [
     # Guidance library: DOST publishes, every agency reads
     Row("library:index"),
     Row("library:document", lambda w: {"pk": w.guidance.pk}),
-    Row("library:document_new", expected={**everyone(404), DOST: 200}),
-    Row("library:document_edit", lambda w: {"pk": w.guidance.pk}, {**everyone(404), DOST: 200}),
+    Row("library:document_new", expected=dost_only()),
+    Row("library:document_edit", lambda w: {"pk": w.guidance.pk}, dost_only()),
     Row("library:publish", lambda w: {"pk": w.guidance.pk}, everyone(405)),
-    Row("library:publish", lambda w: {"pk": w.guidance.pk}, {**everyone(404), DOST: 400}, method="post"),
+    Row("library:publish", lambda w: {"pk": w.guidance.pk}, dost_only(400), method="post"),
     Row("library:download", lambda w: {"pk": w.guidance_edition.pk}),
     Row("reports:register_export", {"register": "library"}),
     Row("reports:register_export", {"register": "procedures"}),
     Row("reports:register_export", {"register": "no-such-register"}, everyone(404)),
     # Reports: DOST's certificate register reads across the province
-    Row("reports:register", expected={**everyone(404), DOST: 200, COMMITTEE: 200, VIEWER: 200, HOME_AFFAIRS: 200}),
+    Row("reports:register", expected=province_only()),
 ]
 ROWS += [
     # The user's own keys: API tokens and the calendar feed address
@@ -266,26 +322,24 @@ ROWS += [
     Row("maintenance:annual_report", lambda w: {"code": w.agency_a.code, "year": 2010}, own_agency_only()),
     Row("maintenance:annual_report", lambda w: {"code": w.agency_a.code, "year": 2010},
         {**everyone(404), OFFICER_A: 400}, method="post"),
-    Row("maintenance:summary_pdf", expected={**everyone(404), DOST: 200, COMMITTEE: 200, VIEWER: 200,
-                                             HOME_AFFAIRS: 200}),
-    Row("maintenance:summary_xlsx", expected={**everyone(404), DOST: 200, COMMITTEE: 200, VIEWER: 200,
-                                              HOME_AFFAIRS: 200}),
+    Row("maintenance:summary_pdf", expected=province_only()),
+    Row("maintenance:summary_xlsx", expected=province_only()),
     # The yearly score: the ranking for the committee, DOST and Home Affairs; each agency its own score; the
     # committee sets the criteria
     Row("evaluation:index"),
     Row("evaluation:agency", lambda w: {"code": w.agency_a.code}, {**own_agency_only(), VIEWER: 404}),
     Row("evaluation:criteria"),
-    Row("evaluation:criteria", expected={**everyone(404), COMMITTEE: REDIRECT}, method="post"),
-    Row("evaluation:criterion_new", expected={**everyone(404), COMMITTEE: 200}),
-    Row("evaluation:criterion", lambda w: {"pk": w.criterion.pk}, {**everyone(404), COMMITTEE: 200}),
-    Row("evaluation:ranking_pdf", expected={**everyone(404), DOST: 200, COMMITTEE: 200, HOME_AFFAIRS: 200}),
-    Row("evaluation:ranking_xlsx", expected={**everyone(404), DOST: 200, COMMITTEE: 200, HOME_AFFAIRS: 200}),
+    Row("evaluation:criteria", expected={**everyone(403), COMMITTEE: REDIRECT}, method="post"),
+    Row("evaluation:criterion_new", expected={**everyone(403), COMMITTEE: 200}),
+    Row("evaluation:criterion", lambda w: {"pk": w.criterion.pk}, {**everyone(403), COMMITTEE: 200}),
+    Row("evaluation:ranking_pdf", expected={**everyone(403), DOST: 200, COMMITTEE: 200, HOME_AFFAIRS: 200}),
+    Row("evaluation:ranking_xlsx", expected={**everyone(403), DOST: 200, COMMITTEE: 200, HOME_AFFAIRS: 200}),
     # Administration: the committee's secretariat and DOST
     Row("administration:users", expected=administrators_only()),
     Row("administration:invite", expected=administrators_only()),
     Row("administration:bulk", expected=administrators_only()),
     Row("administration:user", lambda w: {"pk": w.officer_a.pk}, administrators_only()),
-    Row("administration:user", {"pk": 999_999}, everyone(404)),
+    Row("administration:user", {"pk": 999_999}, administrators_only(404)),
     Row("administration:set_active", lambda w: {"pk": w.officer_a.pk}, administrators_only(REDIRECT),
         method="post", data={"active": "0"}),
     Row("administration:reset_password", lambda w: {"pk": w.officer_a.pk}, administrators_only(REDIRECT),
@@ -301,12 +355,33 @@ ROWS += [
     Row("administration:programme_edit", lambda w: {"pk": w.plan_a.programme_id}, administrators_only()),
     Row("administration:programme_current", lambda w: {"pk": w.plan_a.programme_id},
         administrators_only(REDIRECT), method="post"),
+    # The API: its documents are public; the rest needs a token or a session (anonymous callers get 401) and
+    # answers 404 for another agency's object
+    Row("api:schema", expected=everyone(200, anonymous=200)),
+    Row("api:docs", expected=everyone(200, anonymous=200)),
+    Row("api:redoc", expected=everyone(200, anonymous=200)),
+    Row("api:problem_type", {"kind": "not-found"}, everyone(200, anonymous=200)),
+    Row("api:programme-list", expected=everyone(200, anonymous=API_ANONYMOUS)),
+    Row("api:programme-detail", lambda w: {"pk": w.plan_a.programme_id}, everyone(200, anonymous=API_ANONYMOUS)),
+    Row("api:programme-progress", lambda w: {"pk": w.plan_a.programme_id}, everyone(200, anonymous=API_ANONYMOUS)),
+    Row("api:agency-list", expected=everyone(200, anonymous=API_ANONYMOUS)),
+    Row("api:agency-detail", lambda w: {"code": w.agency_a.code}, {**own_agency_only(), ANONYMOUS: API_ANONYMOUS}),
+    Row("api:plan-list", expected=everyone(200, anonymous=API_ANONYMOUS)),
+    Row("api:plan-detail", lambda w: {"pk": w.plan_a.pk}, {**own_agency_only(), ANONYMOUS: API_ANONYMOUS}),
+    Row("api:milestone-list", expected=everyone(200, anonymous=API_ANONYMOUS)),
+    Row("api:milestone-detail", lambda w: {"pk": w.milestone_a.pk}, {**own_agency_only(), ANONYMOUS: API_ANONYMOUS}),
+    Row("api:milestone-evidence", lambda w: {"pk": w.milestone_a.pk}, everyone(405, anonymous=API_ANONYMOUS)),
+    Row("api:certificate-list", expected=everyone(200, anonymous=API_ANONYMOUS)),
+    Row("api:certificate-detail", lambda w: {"pk": w.certificate_a.pk},
+        {**own_agency_only(), ANONYMOUS: API_ANONYMOUS}),
+    Row("api:declaration-list", expected=everyone(200, anonymous=API_ANONYMOUS)),
+    Row("api:declaration-detail", lambda w: {"pk": w.declaration_a.pk},
+        {**own_agency_only(), ANONYMOUS: API_ANONYMOUS}),
+    Row("api:reminder-list", expected=everyone(200, anonymous=API_ANONYMOUS)),
+    # A reminder is its recipient's only.
+    Row("api:reminder-detail", lambda w: {"pk": w.reminder_a.pk}, {**everyone(404, anonymous=API_ANONYMOUS),
+                                                                      OFFICER_A: 200}),
 ]
-COVERED_NAMESPACES = [
-    "agencies", "procedures", "training", "funding", "library", "account", "public", "imports", "maintenance",
-    "evaluation", "administration",
-]
-
 
 def empty_workbook() -> bytes:
     buffer = io.BytesIO()
@@ -324,15 +399,18 @@ def world(agency_a, agency_b, officer_a):
         committee=agency_b.steering_committee, name="Phạm Thị Dung", position="Chánh Văn phòng", role="member"
     )
     token_a, _secret = create_api_token(officer_a, name="e-ISO", days=30)
+    rollout = rollout_world(agency_a, agency_b)
     _feed, calendar_key_a = open_calendar_feed(officer_a)
     change_set_a = ChangeSet(kind="milestones", uploaded_by=officer_a, original_name="a.xlsx", sha256="0" * 64)
     change_set_a.file.save("a.xlsx", ContentFile(empty_workbook()), save=True)
     return types.SimpleNamespace(
         agency_a=agency_a, agency_b=agency_b, officer_a=officer_a, member_a=member_a, member_b=member_b,
-        token_a=token_a,
-        calendar_key_a=calendar_key_a, change_set_a=change_set_a, **rollout_world(agency_a, agency_b),
+        token_a=token_a, calendar_key_a=calendar_key_a, change_set_a=change_set_a, **rollout,
         **procedures_world(agency_a, agency_b),
         **training_world(agency_a),
+        job_a=ReportJob.objects.create(requested_by=officer_a, kind="agency", parameters={}),
+        reminder_a=ReminderLog.objects.create(recipient=officer_a, kind="digest", key="2010-06-30/digest",
+                                              programme=rollout["plan_a"].programme, for_date=dt.date(2010, 6, 30)),
         funding_a=FundingLine.objects.create(agency=agency_a, year=2008, requested=100_000_000),
         **library_world(),
         **maintenance_world(agency_a),
@@ -430,14 +508,19 @@ def test_each_role_gets_the_expected_answer(row, role, world, client, request):
     else:
         response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     expected = row.expected[role]
+    assert_answer(response, expected, f"{role} {row.method.upper()} {url}")
+
+
+def assert_answer(response, expected, context: str, login_url: str = "") -> None:
+    login_url = login_url or reverse("login")
     if expected == LOGIN:
-        assert response.status_code == 302, f"{role} {row.method.upper()} {url}"
-        assert response.url.startswith(reverse("login")), response.url
+        assert response.status_code == 302, context
+        assert response.url.startswith(login_url), response.url
     elif expected == REDIRECT:
-        assert response.status_code == 302, f"{role} {row.method.upper()} {url}"
-        assert not response.url.startswith(reverse("login")), response.url
+        assert response.status_code == 302, context
+        assert not response.url.startswith(login_url), response.url
     else:
-        assert response.status_code == expected, f"{role} {row.method.upper()} {url}"
+        assert response.status_code == expected, context
 
 
 def test_every_row_lists_every_role():
@@ -445,12 +528,41 @@ def test_every_row_lists_every_role():
         assert set(row.expected) == set(ROLES), row.url_name
 
 
-def test_every_url_of_the_covered_namespaces_has_a_row():
+def url_names(namespace: str | None) -> set[str]:
     resolver = get_resolver()
-    named = {
-        f"{namespace}:{name}"
-        for namespace in COVERED_NAMESPACES
-        for name in resolver.namespace_dict[namespace][1].reverse_dict
-        if isinstance(name, str)
-    }
+    if namespace is not None:
+        resolver = resolver.namespace_dict[namespace][1]
+    prefix = f"{namespace}:" if namespace else ""
+    return {prefix + name for name in resolver.reverse_dict if isinstance(name, str)}
+
+
+def admin_url(name: str) -> str:
+    """An administration URL with placeholder arguments: the answer comes before any object is read."""
+    (bits, *_rest), *_others = get_resolver().namespace_dict["admin"][1].reverse_dict.getlist(name)
+    params = bits[0][1]
+    if any(param.startswith("_") for param in params):
+        return reverse(f"admin:{name}", args=["1"] * len(params))
+    return reverse(f"admin:{name}", kwargs={param: "agencies" if param == "app_label" else "1" for param in params})
+
+
+ADMIN_ANSWERS = {
+    "admin:login": everyone(200, anonymous=200),
+    "admin:logout": everyone(REDIRECT, anonymous=REDIRECT),  # back to the administration, hence to its login
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_administration_is_for_staff_only(role, client, request, db):
+    """No role of the portal is staff: every page of the administration sends them to its own login page."""
+    if role != ANONYMOUS:
+        client.force_login(request.getfixturevalue(USER_FIXTURE[role]))
+    for name in sorted(url_names("admin")):
+        url = admin_url(name.removeprefix("admin:"))
+        expected = ADMIN_ANSWERS.get(name, everyone(LOGIN, anonymous=LOGIN))[role]
+        assert_answer(client.get(url), expected, f"{role} GET {url}", login_url=reverse("admin:login"))
+
+
+def test_every_url_of_the_portal_has_a_row():
+    namespaces = [namespace for namespace in get_resolver().namespace_dict if namespace != "admin"]
+    named = url_names(None).union(*(url_names(namespace) for namespace in namespaces))
     assert named - {row.url_name for row in ROWS} == set()

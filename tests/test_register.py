@@ -118,7 +118,7 @@ class TestRegister:
         assert "days" in response.content.decode()
 
     def test_an_agency_officer_does_not_reach_it(self, login, officer_a, rollout):
-        assert register(login(officer_a)).status_code == 404
+        assert register(login(officer_a)).status_code == 403
 
     def test_the_menu_names_the_register_and_the_registry_for_what_they_hold(self, dost, rollout):
         html = dost.get(reverse("reports:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()

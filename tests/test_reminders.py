@@ -734,7 +734,7 @@ def test_a_user_sees_the_reminders_they_were_sent_and_only_theirs(milestone, peo
 
 
 def test_the_undelivered_reminders_page_is_for_the_committee_and_dost_only(people, login, client):
-    assert login(people["officer"]).get("/rollout/reminders/undelivered/").status_code == 404
+    assert login(people["officer"]).get("/rollout/reminders/undelivered/").status_code == 403
     client.logout()
     assert client.get("/rollout/reminders/").status_code == 302
 

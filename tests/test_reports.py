@@ -265,7 +265,7 @@ class TestWhoMayReadWhich:
         response = client.get(own["agency"])
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
         for name in ("province", "dost", "export"):
-            assert client.get(own[name]).status_code == 404, name
+            assert client.get(own[name]).status_code == 403, name
         assert client.get(report_urls("SYT")["agency"]).status_code == 404
 
     @pytest.mark.parametrize("person", ["committee_user", "dost_user", "viewer"])

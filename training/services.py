@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from agencies.access import Access, can, is_dost
+from agencies.access import Access, may
 from rollout.services import claim_version
 from training.models import Attendance, AttendanceStatus, AuditorCertificate, Course, CourseKind, Result
 
@@ -18,7 +18,7 @@ def _refuse(message, **params):
 
 
 def _require_dost(user) -> None:
-    if not is_dost(user):
+    if not may(user, Access.RUN_TRAINING):
         _refuse(_("Only DOST manages training courses."))
 
 
@@ -40,7 +40,8 @@ def save_course(course: Course, *, by, expected_version: int | None = None) -> C
 @transaction.atomic
 def request_place(course: Course, *, agency, person_name: str, position: str = "", by) -> Attendance:
     """An agency's ISO officer asks for a place for one of the agency's people (DOST may add anyone)."""
-    if not (is_dost(by) or can(by, agency, Access.MANAGE)):
+    runs_training = may(by, Access.RUN_TRAINING)
+    if not (runs_training or may(by, Access.MANAGE, agency)):
         _refuse(_("You can request places only for people of your own agency."))
     attendance = Attendance(
         course=course,
@@ -48,7 +49,7 @@ def request_place(course: Course, *, agency, person_name: str, position: str = "
         person_name=" ".join((person_name or "").split()),
         position=(position or "").strip(),
         requested_by=by,
-        status=AttendanceStatus.CONFIRMED if is_dost(by) else AttendanceStatus.REQUESTED,
+        status=AttendanceStatus.CONFIRMED if runs_training else AttendanceStatus.REQUESTED,
     )
     _save(attendance, by)
     return attendance

@@ -5,32 +5,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agencies.access import Access, agencies_for_user, is_dost, restrict
+from agencies.access import Access, agencies_for_user, may, require, restrict
+from agencies.forms import show_error
 from rollout.history import history_of
 from rollout.services import ConcurrentEditError
 from training import services
 from training.forms import AttendanceForm, AuditorCertificateForm, CourseForm, PlaceRequestForm
 from training.models import Attendance, AuditorCertificate, Course
-
-
-def _require_dost(user) -> None:
-    if not is_dost(user):
-        raise Http404("Not allowed")
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _attendances_for(user):
@@ -41,7 +28,8 @@ def _attendances_for(user):
 @require_GET
 def index(request):
     courses = Course.objects.select_related("trainer").order_by("-starts_on")
-    return render(request, "training/index.html", {"courses": courses, "can_edit": is_dost(request.user)})
+    can_edit = may(request.user, Access.RUN_TRAINING)
+    return render(request, "training/index.html", {"courses": courses, "can_edit": can_edit})
 
 
 @login_required
@@ -49,15 +37,16 @@ def index(request):
 def course(request, pk: int):
     item = get_object_or_404(Course.objects.select_related("trainer"), pk=pk)
     manageable = list(agencies_for_user(request.user, Access.MANAGE).order_by("name")[:200])
+    runs_training = may(request.user, Access.RUN_TRAINING)
     return render(
         request,
         "training/course.html",
         {
             "course": item,
             "attendances": _attendances_for(request.user).filter(course=item),
-            "can_edit": is_dost(request.user),
+            "can_edit": runs_training,
             "history": history_of(item),
-            "request_form": PlaceRequestForm(agencies=manageable) if manageable or is_dost(request.user) else None,
+            "request_form": PlaceRequestForm(agencies=manageable) if manageable or runs_training else None,
         },
     )
 
@@ -65,7 +54,7 @@ def course(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def course_edit(request, pk: int | None = None):
-    _require_dost(request.user)
+    require(request.user, Access.RUN_TRAINING)
     instance = get_object_or_404(Course, pk=pk) if pk is not None else None
     form = CourseForm(request.POST or None, instance=instance, initial={"version": getattr(instance, "version", None)})
     conflict = None
@@ -78,7 +67,7 @@ def course_edit(request, pk: int | None = None):
             data["version"] = str(error.current_version)
             form.data = data
         except ValidationError as error:
-            _add_errors(form, error)
+            show_error(form, error)
         else:
             messages.success(request, _("The course was saved."))
             return redirect(saved)
@@ -99,14 +88,14 @@ def course_edit(request, pk: int | None = None):
 def request_place(request, pk: int):
     item = get_object_or_404(Course, pk=pk)
     agencies = agencies_for_user(request.user, Access.MANAGE)
-    if not is_dost(request.user) and not agencies.exists():
-        raise Http404("Not allowed")
+    if not may(request.user, Access.RUN_TRAINING) and not agencies.exists():
+        raise PermissionDenied("Only DOST and the agencies' ISO officers request places")
     form = PlaceRequestForm(request.POST, agencies=agencies)
     if form.is_valid():
         try:
             services.request_place(item, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            show_error(form, error)
         else:
             messages.success(request, _("The place was requested; DOST confirms it."))
             return redirect(item)
@@ -116,7 +105,7 @@ def request_place(request, pk: int):
         {
             "course": item,
             "attendances": _attendances_for(request.user).filter(course=item),
-            "can_edit": is_dost(request.user),
+            "can_edit": may(request.user, Access.RUN_TRAINING),
             "history": history_of(item),
             "request_form": form,
         },
@@ -127,7 +116,7 @@ def request_place(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def attendance(request, pk: int):
-    _require_dost(request.user)
+    require(request.user, Access.RUN_TRAINING)
     item = get_object_or_404(Attendance.objects.select_related("course", "agency"), pk=pk)
     form = AttendanceForm(request.POST or None, instance=item, initial={"version": item.version}, prefix="result")
     certificate_form = AuditorCertificateForm(prefix="certificate")
@@ -139,7 +128,7 @@ def attendance(request, pk: int):
             try:
                 services.issue_auditor_certificate(item, by=request.user, **certificate_form.cleaned_data)
             except ValidationError as error:
-                _add_errors(certificate_form, error)
+                show_error(certificate_form, error)
             else:
                 messages.success(request, _("The internal-auditor certificate was recorded."))
                 return redirect(item.course)
@@ -155,7 +144,7 @@ def attendance(request, pk: int):
         except ConcurrentEditError as error:
             conflict = error
         except ValidationError as error:
-            _add_errors(form, error)
+            show_error(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect(item.course)

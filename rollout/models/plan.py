@@ -243,6 +243,19 @@ class Milestone(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @staticmethod
+    def status_values(status: str, completed_on: dt.date | None, blocked_reason: str) -> tuple:
+        """What a status update records: the completion day only when done, the reason only when blocked."""
+        return (
+            status,
+            completed_on if status == MilestoneStatus.DONE else None,
+            (blocked_reason or "").strip() if status == MilestoneStatus.BLOCKED else "",
+        )
+
+    def changes_status(self, status: str, completed_on: dt.date | None, blocked_reason: str) -> bool:
+        recorded = (self.status, self.completed_on, self.blocked_reason)
+        return self.status_values(status, completed_on, blocked_reason) != recorded
+
     def is_overdue_on(self, day) -> bool:
         return is_overdue(self.due_date, self.status, day)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
-from agencies.access import Access, can
+from agencies.access import Access, may
 from rollout.access import plans_for_user
 from rollout.models import Programme
 from rollout.progress import agency_progress, late_entries
@@ -27,10 +27,10 @@ def milestone_status_badge(milestone):
 def agency_plans(agency, user, as_of=None) -> list[dict]:
     """One row per programme: the agency's plan (if the user may see it) and its progress from the engine on
     ``as_of`` (today if not given)."""
-    if agency is None or not can(user, agency, Access.VIEW):
+    if agency is None or not may(user, Access.VIEW, agency):
         return []
     plans = {plan.programme_id: plan for plan in plans_for_user(user).filter(agency=agency)}
-    may_create = can(user, agency, Access.MANAGE) and user.agency_id == agency.pk
+    may_create = may(user, Access.MANAGE, agency) and user.agency_id == agency.pk
     rows = []
     for programme in Programme.objects.all():
         plan = plans.get(programme.pk)

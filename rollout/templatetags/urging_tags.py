@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from agencies.access import may_urge
+from agencies.access import Access, may
 from rollout.models import Programme
 from rollout.urging import urge_recipients
 from rollout.views_urging import UrgeForm, letter_plans, urge_history
@@ -15,11 +15,11 @@ register = template.Library()
 @register.inclusion_tag("rollout/includes/urge_panel.html", takes_context=True)
 def urge_panel(context, agency):
     user = context["request"].user
-    overseer = may_urge(user, agency)
+    overseer = may(user, Access.URGE, agency)
     return {
         "agency": agency,
         "urges": urge_history(agency),
-        "user_is_overseer": overseer,
+        "may": {"oversee": overseer},
         "recipients": urge_recipients(agency) if overseer else [],
         "letter_plans": letter_plans(agency) if overseer else [],
         "urge_form": UrgeForm(initial={"programme": Programme.objects.current()}, auto_id="urge_%s")
