@@ -128,7 +128,7 @@ def test_the_refusal_is_shown_on_the_page_with_nothing_saved(login, dost_user, p
 
 
 def test_only_dost_locks_and_only_a_closed_programme(login, committee_user, dost_user, programme):
-    assert login(committee_user).post(reverse("rollout:programme_lock", args=[programme.pk]), **EN).status_code == 404
+    assert login(committee_user).post(reverse("rollout:programme_lock", args=[programme.pk]), **EN).status_code == 403
     with pytest.raises(TransitionError):
         services.lock_programme(programme, by=committee_user)
     running = fx.make_programme(name="Kế hoạch 2026", is_current=False)

@@ -89,12 +89,12 @@ def test_the_record_counts_agencies_served_certificates_and_audits_without_a_res
     assert answer.designation.number == "1246/QĐ-BKHCN"
 
 
-def test_dost_opens_an_organisations_record_and_officers_get_404(client, body, dost_user, officer_a):
+def test_dost_opens_an_organisations_record_and_officers_get_403(client, body, dost_user, officer_a):
     url = reverse("rollout:organisation", args=["body", body.pk])
     client.force_login(dost_user)
     assert "1246/QĐ-BKHCN" in client.get(url).content.decode()
     client.force_login(officer_a)
-    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == 403
 
 
 def test_the_organisations_export_lists_each_with_its_designation(client, body, dost_user):
