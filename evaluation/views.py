@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from agencies.access import agency_for_user
+from agencies.access import Access, agency_for_user, require
 from documents.filenames import download_name
 from documents.pdf import render_pdf
 from evaluation import exports, services
@@ -65,8 +65,7 @@ def _year(request, programme: Programme) -> int:
 
 
 def _require_reader(user) -> None:
-    if not may_read_ranking(user):
-        raise Http404("Not allowed")
+    require(user, Access.READ_RANKING)
 
 
 @login_required
@@ -120,8 +119,7 @@ def criteria(request):
     programme = _programme(request)
     year = _year(request, programme)
     if request.method == "POST":
-        if not may_set_criteria(request.user):
-            raise Http404("Not allowed")
+        require(request.user, Access.SET_CRITERIA)
         try:
             copied = services.copy_criteria(programme, from_year=year - 1, to_year=year, by=request.user)
         except ValidationError as error:
@@ -146,8 +144,7 @@ def criteria(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def criterion_edit(request, pk: int | None = None):
-    if not may_set_criteria(request.user):
-        raise Http404("Not allowed")
+    require(request.user, Access.SET_CRITERIA)
     programme = _programme(request)
     if pk is None:
         instance = Criterion(programme=programme, year=_year(request, programme))

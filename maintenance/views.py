@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from agencies.access import Access, agencies_for_user, agency_for_user, may
+from agencies.access import Access, agencies_for_user, agency_for_user, may, require
 from documents.filenames import download_name
 from documents.pdf import render_pdf
 from maintenance import services, summary
@@ -258,8 +258,7 @@ def annual_report(request, code: str, year: int):
 
 
 def _require_province_reader(user) -> None:
-    if not may_read_province_summary(user):
-        raise Http404("Not allowed")
+    require(user, Access.SEE_PROVINCE)
 
 
 @login_required

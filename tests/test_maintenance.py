@@ -258,4 +258,4 @@ def test_the_summary_xlsx_reads_back_one_row_per_agency(login, agency_a, dost_us
 
 
 def test_an_officer_may_not_read_the_province_summary(login, officer_a, programme):
-    assert login(officer_a).get(reverse("maintenance:summary_pdf")).status_code == 404
+    assert login(officer_a).get(reverse("maintenance:summary_pdf")).status_code == 403
