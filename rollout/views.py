@@ -85,6 +85,7 @@ def plan_actions(user, plan: ImplementationPlan) -> dict[str, bool]:
         "needs_head_approval": editable and services.head_approval_needed(plan),
         "can_head_approve": editable and not plan.head_approved_at and may(user, Access.APPROVE_AS_HEAD, plan),
         "can_review": plan.status == PlanStatus.SUBMITTED and may(user, Access.REVIEW),
+        "can_urge": may(user, Access.URGE, plan),
         "can_record_certificate": manage and running and certification,
         "can_record_declaration": manage and running and not certification,
     }

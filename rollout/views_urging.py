@@ -72,6 +72,7 @@ def urge(request, code: str):
         "rollout/urge.html",
         {
             "agency": agency,
+            "can_urge": True,
             "form": form,
             "urges": urge_history(agency),
             "recipients": urge_recipients(agency),

@@ -15,15 +15,15 @@ register = template.Library()
 @register.inclusion_tag("rollout/includes/urge_panel.html", takes_context=True)
 def urge_panel(context, agency):
     user = context["request"].user
-    overseer = may(user, Access.URGE, agency)
+    can_urge = may(user, Access.URGE, agency)
     return {
         "agency": agency,
         "urges": urge_history(agency),
-        "may": {"oversee": overseer},
-        "recipients": urge_recipients(agency) if overseer else [],
-        "letter_plans": letter_plans(agency) if overseer else [],
+        "can_urge": can_urge,
+        "recipients": urge_recipients(agency) if can_urge else [],
+        "letter_plans": letter_plans(agency) if can_urge else [],
         "urge_form": UrgeForm(initial={"programme": Programme.objects.current()}, auto_id="urge_%s")
-        if overseer
+        if can_urge
         else None,
         "csrf_token": context.get("csrf_token"),
     }
