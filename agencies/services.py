@@ -10,7 +10,7 @@ from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, get_perms, remove_perm
 
-from agencies.access import AGENCY_ACTIONS, Access, may
+from agencies.access import GUARDIAN_ACTIONS, Access, may
 from agencies.locking import claim_version
 from agencies.models import (
     COMMITTEE_GROUP,
@@ -28,7 +28,7 @@ PERMISSIONS_OF_ROLE: dict[str, set[str]] = {
     UserRole.AGENCY_HEAD: {Access.VIEW.value, Access.APPROVE_AS_HEAD.value},
     UserRole.VIEWER: {Access.VIEW.value},
 }
-_ALL_AGENCY_PERMISSIONS = {access.value for access in AGENCY_ACTIONS}
+_ALL_AGENCY_PERMISSIONS = {access.value for access in GUARDIAN_ACTIONS}
 
 # Sent inside the transaction that records a committee's establishing decision (number and date both known),
 # with ``committee`` and ``by``: the rollout completes the plans' committee milestone from it.
