@@ -141,9 +141,14 @@ def test_agency_users_and_viewers_may_not_urge(request, who, login, programme, a
         urge_agency(agency_a, programme, by=user, message="Tự đôn đốc")
 
 
-def test_an_officer_may_never_urge_and_gets_403(login, officer_b, programme, agency_a):
-    response = login(officer_b).get(urge_url(agency_a))
+def test_an_officer_of_a_department_may_never_urge_and_gets_403(login, officer_a, programme, agency_b):
+    response = login(officer_a).get(urge_url(agency_b))
     assert response.status_code == 403
+
+
+def test_a_districts_officer_urging_an_agency_outside_the_district_gets_404(login, officer_b, programme, agency_a):
+    response = login(officer_b).get(urge_url(agency_a))
+    assert response.status_code == 404
 
 
 def test_anonymous_visitor_is_sent_to_log_in(client, agency_a):
