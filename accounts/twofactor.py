@@ -13,7 +13,7 @@ from django_otp import devices_for_user, match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from agencies.access import is_committee, is_dost
+from agencies.access import Access, may
 
 NEEDED_KEY = "second_factor_needed"
 RECOVERY_CODES = 10
@@ -22,7 +22,8 @@ RECOVERY = "recovery"
 
 
 def second_factor_required(user) -> bool:
-    return user.is_authenticated and (user.is_staff or user.is_superuser or is_committee(user) or is_dost(user))
+    """The committee and DOST (who oversee every agency) and staff must sign in with a second factor."""
+    return user.is_authenticated and (user.is_staff or may(user, Access.OVERSEE))
 
 
 def has_second_factor(user) -> bool:

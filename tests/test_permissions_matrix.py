@@ -143,6 +143,12 @@ ROWS: list[Row] = [
     Row("password_reset_done", expected=everyone(200, anonymous=200)),
     Row("password_reset_confirm", {"uidb64": "MQ", "token": "not-a-token"}, everyone(200, anonymous=200)),
     Row("password_reset_complete", expected=everyone(200, anonymous=200)),
+    # Signing in: the second factor (the committee and DOST have given theirs), one's own sessions, CSP reports
+    Row("accounts:verify", expected={**everyone(200), DOST: REDIRECT, COMMITTEE: REDIRECT}),
+    Row("accounts:setup"),
+    Row("accounts:recovery_codes", expected=everyone(405)),
+    Row("accounts:sessions"),
+    Row("csp_report", expected=everyone(405, anonymous=405)),
     Row("set_language", method="post", data={"language": "en", "next": "/"}, expected=everyone(REDIRECT,
         anonymous=REDIRECT)),
     # Agencies
