@@ -226,7 +226,7 @@ def test_an_officer_sees_only_their_own_agencys_score_with_its_reasons(login, pr
     own = client.get(reverse("evaluation:agency", args=["SKHCN"]), {"year": YEAR}).content.decode()
     assert "1/2 hành động khắc phục đến hạn trong năm hoàn thành đúng hạn" in own
     assert client.get(reverse("evaluation:agency", args=["STP"]), {"year": YEAR}).status_code == 404
-    assert client.get(reverse("evaluation:ranking_xlsx"), {"year": YEAR}).status_code == 404
+    assert client.get(reverse("evaluation:ranking_xlsx"), {"year": YEAR}).status_code == 403
 
 
 def test_home_affairs_reads_the_ranking_xlsx_with_every_point_and_reason(login, programme, province, home_affairs):
