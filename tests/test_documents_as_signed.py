@@ -151,12 +151,19 @@ class TestUrgingLetter:
         assert "CÔNG VĂN" not in pdf_text(preview.content) or "Kính gửi" in pdf_text(preview.content)
         assert len(PdfReader(io.BytesIO(download.content)).pages) >= 1
 
-    def test_an_agency_user_may_never_open_the_letter(self, login, rollout):
+    def test_an_agency_user_who_may_never_urge_is_refused_the_letter(self, login, rollout):
+        from tests.conftest import make_user
+
+        officer = make_user("officer-syt", agency=rollout["syt"], role="iso_officer")
+        url = reverse("rollout:urge_letter", kwargs={"code": "VANLAM", "programme": rollout["programme"].pk})
+        assert login(officer).get(url).status_code == 403
+
+    def test_a_district_officer_cannot_open_a_letter_to_their_own_district(self, login, rollout):
         from tests.conftest import make_user
 
         officer = make_user("officer-vanlam", agency=rollout["vanlam"], role="iso_officer")
         url = reverse("rollout:urge_letter", kwargs={"code": "VANLAM", "programme": rollout["programme"].pk})
-        assert login(officer).get(url).status_code == 403
+        assert login(officer).get(url).status_code == 404
 
     def test_the_committee_sends_the_letter_by_itself_through_the_outbox(
         self, login, committee_user, rollout, django_capture_on_commit_callbacks
