@@ -136,3 +136,15 @@ def force_login_gives_the_second_factor_too(monkeypatch):
             session.save()
 
     monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
+def each_test_starts_in_the_default_language():
+    """A request or an override may leave another language active in this thread: every test starts, as a new
+    request does, in the portal's default language, and leaves it so."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth import authenticate
 from django.core import mail
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
@@ -123,7 +125,8 @@ def test_a_deactivated_user_keeps_their_name_and_cannot_log_in(client, secretari
     client.post(reverse("administration:set_active", kwargs={"pk": officer_a.pk}), {"active": "0"})
     officer_a.refresh_from_db()
     assert not officer_a.is_active
-    assert not client.login(username=officer_a.username, password="correct-horse-battery")
+    sign_in = RequestFactory().post("/accounts/login/")
+    assert authenticate(sign_in, username=officer_a.username, password="correct-horse-battery") is None
     assert RoleChange.objects.get(user=officer_a).kind == RoleChangeKind.DEACTIVATED
 
 
