@@ -20,14 +20,20 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from agencies.access import Access, agencies_for_user, may
 from agencies.asof import shown
 from agencies.models import Agency, AgencyGroup, AgencyKind
-from imports.milestones import FORMULA_TRIGGERS, ImportRefused, NotASpreadsheet, _day, _text, open_workbook
+from imports.milestones import (
+    FORMULA_TRIGGERS,
+    ImportRefused,
+    NotASpreadsheet,
+    _day,
+    _text,
+    open_workbook,
+    start_template,
+)
 
 COLUMNS = ("code", "name", "kind", "parent", "gso_code", "head_name", "head_title", "email", "active_from", "active_to")
 OFFICER_FIELDS = ("head_name", "head_title", "email")
@@ -63,17 +69,8 @@ def editable_agencies(user, group: str = ""):
 
 
 def template(user, group: str = "") -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Agencies")[:31]
-    lists = workbook.create_sheet(_("Lists")[:31])
     kinds = [str(label) for label in AgencyKind.labels]
-    for index, label in enumerate(kinds, start=1):
-        lists.cell(row=index, column=1, value=label)
-    lists.sheet_state = "hidden"
-    sheet.append(headers())
-    for cell in sheet[1]:
-        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="E8E8E8")
+    workbook, sheet, lists = start_template(_("Agencies"), headers(), kinds)
     for agency in editable_agencies(user, group):
         sheet.append(
             [

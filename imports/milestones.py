@@ -109,18 +109,25 @@ def user_milestones(user):
 # --- the template ----------------------------------------------------------------------------------------------
 
 
-def template(user) -> bytes:
+def start_template(title: str, header_row: list[str], choices: list[str]):
+    """A workbook whose first sheet has the bold header row and whose hidden "Lists" sheet holds the choices a
+    column's validation names. Answers (workbook, sheet, lists)."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = _("Milestones")[:31]
+    sheet.title = title[:31]
     lists = workbook.create_sheet(_("Lists")[:31])
-    labels = [str(label) for label in MilestoneStatus.labels]
-    for index, label in enumerate(labels, start=1):
+    for index, label in enumerate(choices, start=1):
         lists.cell(row=index, column=1, value=label)
     lists.sheet_state = "hidden"
-    sheet.append(headers())
+    sheet.append(header_row)
     for cell in sheet[1]:
         cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="E8E8E8")
+    return workbook, sheet, lists
+
+
+def template(user) -> bytes:
+    labels = [str(label) for label in MilestoneStatus.labels]
+    workbook, sheet, lists = start_template(_("Milestones"), headers(), labels)
     for milestone in user_milestones(user).select_related("plan__agency"):
         sheet.append(
             [
